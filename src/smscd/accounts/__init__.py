@@ -1,0 +1,1 @@
+"""Accounts and sub-clients, their passwords and API keys."""

@@ -1,0 +1,16 @@
+"""The account as request handlers see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: int
+    login: str
+    timezone: ZoneInfo
+    currency: str
+    language: str  # "ru" or "en"
+    parent_id: int | None

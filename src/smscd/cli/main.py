@@ -1,0 +1,303 @@
+"""``smscd``: serve the API, manage the database, accounts and keys, seed demo data.
+
+Each command reads the settings once (environment, ``SMSCD_CONFIG``); ``--database``
+overrides ``SMSCD_DATABASE_URL`` for that command.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from rich.table import Table
+
+from smscd.accounts import service
+from smscd.accounts.passwords import Passwords
+from smscd.db import migrate
+from smscd.db.engine import sync_engine
+from smscd.db.urls import DatabaseUrl
+from smscd.demo import seed as demo_seed
+from smscd.settings import Settings, load_settings
+
+app = typer.Typer(help="smscd: serve the SMSC-compatible API, manage the database, accounts and keys, seed demo data.", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Schema migrations.", no_args_is_help=True)
+account_app = typer.Typer(help="Accounts and sub-clients.", no_args_is_help=True)
+apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(account_app, name="account")
+app.add_typer(apikey_app, name="apikey")
+
+console = Console()
+err_console = Console(stderr=True)
+
+DatabaseOption = Annotated[
+    str | None, typer.Option("--database", help="Database URL (default: SMSCD_DATABASE_URL).")
+]
+
+DEMO_DATABASE = "sqlite:///smscd-demo.db"
+
+
+def _settings(database: str | None = None, **overrides: object) -> Settings:
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if database:
+        values["database_url"] = database
+    try:
+        settings = load_settings(**values)
+        DatabaseUrl.parse(settings.database_url)
+    except ValueError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    return settings
+
+
+def _passwords(settings: Settings) -> Passwords:
+    return Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
+
+
+def _fail(message: str) -> typer.Exit:
+    err_console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(database: DatabaseOption = None) -> None:
+    """Create or migrate the schema to the newest revision."""
+    settings = _settings(database)
+    engine = sync_engine(settings.database_url)
+    migrate.upgrade(engine)
+    console.print(f"schema at revision {migrate.current_revision(engine)}")
+
+
+@account_app.command("create")
+def account_create(
+    login: str,
+    password: Annotated[str, typer.Option("--password", help="The account's password.")],
+    timezone: Annotated[str | None, typer.Option(help="IANA zone, e.g. Europe/Moscow.")] = None,
+    currency: Annotated[str | None, typer.Option(help="Three-letter code, e.g. RUB.")] = None,
+    language: Annotated[str, typer.Option(help="ru or en (status names).")] = "ru",
+    parent: Annotated[str | None, typer.Option(help="Parent login: makes a sub-client.")] = None,
+    allowed_ips: Annotated[str, typer.Option(help="Comma-separated addresses/networks.")] = "",
+    database: DatabaseOption = None,
+) -> None:
+    """Create an account (a sub-client with --parent)."""
+    settings = _settings(database)
+    engine = sync_engine(settings.database_url)
+    new = service.NewAccount(
+        login=login,
+        password=password,
+        timezone=timezone or settings.default_timezone,
+        currency=currency or settings.default_currency,
+        language=language,
+        parent=parent,
+        allowed_ips=allowed_ips,
+    )
+    try:
+        with engine.begin() as conn:
+            service.create_account(conn, new, _passwords(settings))
+    except service.AccountError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"account {login} created")
+
+
+@account_app.command("list")
+def account_list(database: DatabaseOption = None) -> None:
+    """List accounts."""
+    settings = _settings(database)
+    with sync_engine(settings.database_url).connect() as conn:
+        rows = service.list_accounts(conn)
+    table = Table("login", "parent", "timezone", "currency", "language", "allowed ips")
+    for row in rows:
+        table.add_row(
+            *(str(row[k] or "") for k in ("login", "parent", "timezone", "currency", "language", "allowed_ips"))
+        )
+    console.print(table)
+
+
+@account_app.command("set-ips")
+def account_set_ips(
+    login: str,
+    allowed_ips: Annotated[str, typer.Argument(help="Comma-separated; empty allows all.")] = "",
+    database: DatabaseOption = None,
+) -> None:
+    """Set the addresses an account may use the API from."""
+    settings = _settings(database)
+    try:
+        with sync_engine(settings.database_url).begin() as conn:
+            service.set_allowed_ips(conn, login, allowed_ips)
+    except service.AccountError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"allowed addresses of {login}: {allowed_ips or 'any'}")
+
+
+@account_app.command("passwd")
+def account_passwd(
+    login: str,
+    password: Annotated[str, typer.Option("--password", help="The new password.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Change an account's password."""
+    settings = _settings(database)
+    try:
+        with sync_engine(settings.database_url).begin() as conn:
+            service.set_password(conn, login, password, _passwords(settings))
+    except service.AccountError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"password of {login} changed")
+
+
+@apikey_app.command("create")
+def apikey_create(login: str, database: DatabaseOption = None) -> None:
+    """Create an API key; it is printed once and stored only hashed."""
+    settings = _settings(database)
+    try:
+        with sync_engine(settings.database_url).begin() as conn:
+            key = service.create_api_key(conn, login)
+    except service.AccountError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(key, highlight=False, soft_wrap=True)
+
+
+@apikey_app.command("revoke")
+def apikey_revoke(
+    login: str,
+    prefix: Annotated[str | None, typer.Option(help="Revoke only the key starting so.")] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Revoke an account's API keys (all, or the one with --prefix)."""
+    settings = _settings(database)
+    try:
+        with sync_engine(settings.database_url).begin() as conn:
+            count = service.revoke_api_keys(conn, login, prefix)
+    except service.AccountError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"{count} key(s) revoked")
+
+
+@apikey_app.command("list")
+def apikey_list(login: str, database: DatabaseOption = None) -> None:
+    """List an account's keys by prefix (the keys themselves are not stored)."""
+    settings = _settings(database)
+    try:
+        with sync_engine(settings.database_url).connect() as conn:
+            rows = service.list_api_keys(conn, login)
+    except service.AccountError as exc:
+        raise _fail(str(exc)) from exc
+    table = Table("prefix", "created", "revoked")
+    for row in rows:
+        table.add_row(str(row["prefix"]), _when(row["created_at"]), _when(row["revoked_at"]))
+    console.print(table)
+
+
+def _when(ts: object) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(int(ts))) if isinstance(ts, int) else ""
+
+
+def _seed(settings: Settings, messages: int, seed: int, now: int | None = None) -> demo_seed.SeedReport:
+    engine = sync_engine(settings.database_url)
+    now = now if now is not None else int(time.time()) // 60 * 60
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=not err_console.is_terminal,
+    ) as progress:
+        task = progress.add_task("seeding", total=demo_seed.total_rows(messages))
+        try:
+            return demo_seed.seed(
+                engine,
+                _passwords(settings),
+                messages=messages,
+                seed=seed,
+                now=now,
+                progress=lambda n: progress.advance(task, n),
+            )
+        except demo_seed.SeedError as exc:
+            raise _fail(str(exc)) from exc
+
+
+@app.command("seed-demo")
+def seed_demo(
+    database: DatabaseOption = None,
+    messages: Annotated[int, typer.Option(min=1, help="Sent messages of the demo account.")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 1,
+    now: Annotated[
+        int | None,
+        typer.Option(help="Unix time the data ends at (default: now, to the minute)."),
+    ] = None,
+) -> None:
+    """Create the schema if needed and fill it with demo data; prints the demo API key."""
+    settings = _settings(database)
+    report = _seed(settings, messages, seed, now)
+    for login, count in report.messages.items():
+        console.print(f"{login}: {count} sent, {report.incoming[login]} incoming messages")
+    console.print(f"demo API key: {report.demo_key}", highlight=False)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
+    database: DatabaseOption = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes.")] = None,
+) -> None:
+    """Serve the API (granian, one or more worker processes)."""
+    settings = _settings(database, host=host, port=port, workers=workers)
+    _serve(settings)
+
+
+def _serve(settings: Settings) -> None:
+    from granian.constants import Interfaces
+    from granian.server import Server
+
+    engine = sync_engine(settings.database_url)
+    if migrate.current_revision(engine) != migrate.head_revision():
+        raise _fail("the schema is not up to date: run `smscd db upgrade` first")
+    engine.dispose()
+    # Workers are separate processes that read their settings again: hand over what the
+    # command line chose through the environment (the one place settings travel by env).
+    os.environ["SMSCD_DATABASE_URL"] = settings.database_url
+    console.print(
+        f"smscd serving {DatabaseUrl.parse(settings.database_url).redacted()} "
+        f"on http://{settings.host}:{settings.port} with {settings.workers} worker(s)"
+    )
+    Server(
+        "smscd.app:create_app_from_env",
+        address=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        interface=Interfaces.ASGI,
+        factory=True,
+        log_level=settings.log_level,  # type: ignore[arg-type]
+    ).serve()
+
+
+@app.command("demo")
+def demo(
+    port: Annotated[int, typer.Option(help="Listen port.")] = 8000,
+) -> None:
+    """Seed ./smscd-demo.db if it does not exist, then serve it on 127.0.0.1."""
+    settings = _settings(DEMO_DATABASE, host="127.0.0.1", port=port)
+    seed = 1
+    if not Path("smscd-demo.db").exists():
+        console.print("seeding ./smscd-demo.db (once) ...")
+        _seed(settings, 100_000, seed)
+    key = demo_seed.demo_api_key(seed)
+    base = f"http://127.0.0.1:{port}/sys"
+    console.print("\nTry:", style="bold")
+    for line in (
+        f"curl '{base}/get.php?get_messages=1&login=demo&psw=demo&cnt=5&charset=utf-8'",
+        f"curl '{base}/get.php?get_messages=1&apikey={key}&cnt=3&fmt=3&charset=utf-8'",
+        f"curl '{base}/get.php?get_messages=1&login=demo&psw=demo&format=8&cnt=3&fmt=2&charset=utf-8'",
+        f"curl '{base}/get.php?get_answers=1&login=demo&psw=demo&hour=24&fmt=1&charset=utf-8'",
+        f"curl '{base}/get.php?get_answers=1&login=&psw={key}&hour=168&cnt=5&fmt=3&charset=utf-8'",
+    ):
+        console.print(line, highlight=False, soft_wrap=True)
+    console.print()
+    _serve(settings)

@@ -1,0 +1,1 @@
+"""Storage: the schema's metadata, engines, the async read gateway and migrations."""

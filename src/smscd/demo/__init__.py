@@ -1,0 +1,1 @@
+"""Demo data: two accounts with months of realistic history (``smscd seed-demo``)."""

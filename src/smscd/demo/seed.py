@@ -1,0 +1,222 @@
+"""Fill a database with demo data: accounts ``demo`` and ``demo2``, their sent and incoming
+messages. Deterministic: the same seed and the same ``now`` give the same rows (times are
+laid out backwards from ``now``, which the CLI takes from the clock unless told).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select
+
+from smscd import segments
+from smscd.accounts.passwords import Passwords
+from smscd.accounts.service import NewAccount, create_account, create_api_key
+from smscd.accounts.tables import accounts
+from smscd.db import migrate
+from smscd.demo import catalogue as cat
+from smscd.history.store import insert_messages
+from smscd.incoming.store import insert_incoming
+
+HISTORY_DAYS = 182
+INCOMING_DAYS = 7
+BATCH = 5000
+DEMO_TO_PHONES = ("79991110001", "79991110002", "79991110003")
+
+Progress = Callable[[int], None]
+
+
+class SeedError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    demo_key: str
+    messages: dict[str, int]
+    incoming: dict[str, int]
+
+
+def demo_api_key(seed: int) -> str:
+    """The demo account's key, derived from the seed so that ``smscd demo`` can print it
+    again later. Demo data only: real keys are random (accounts/apikeys.py)."""
+    return hashlib.sha256(f"smscd-demo-key-{seed}".encode()).hexdigest()[:40]
+
+
+def _weighted(rng: random.Random, items: tuple[Any, ...], weights: list[int]) -> Any:
+    return rng.choices(items, weights=weights, k=1)[0]
+
+
+class _World:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.network_weights = [n.weight for n in cat.NETWORKS]
+        self.status_weights = [s[1] for s in cat.STATUSES]
+
+    def phone(self) -> tuple[str, cat.Network]:
+        network: cat.Network = _weighted(self.rng, cat.NETWORKS, self.network_weights)
+        prefix = self.rng.choice(network.prefixes)
+        rest = network.length - len(prefix)
+        # A few thousand numbers per prefix, so that phones repeat as real ones do.
+        number = self.rng.randrange(10 ** (rest - 1), 10 ** (rest - 1) + 4000)
+        return prefix + str(number), network
+
+    def region(self, network: cat.Network) -> str:
+        if network.country == "Россия":
+            return self.rng.choice(cat.RUSSIAN_REGIONS)
+        return self.rng.choice(cat.FOREIGN_REGIONS.get(network.country, ("",)))
+
+    def text(self, templates: tuple[str, ...], ts: int) -> str:
+        template = self.rng.choice(templates)
+        return template.format(
+            code=self.rng.randrange(1000, 9999),
+            order=self.rng.randrange(10000, 99999),
+            amount=self.rng.randrange(100, 20000),
+            day=f"{self.rng.randrange(1, 28):02d}.{self.rng.randrange(1, 12):02d}",
+        )
+
+
+def _sent_rows(
+    account_id: int, count: int, now: int, rng: random.Random
+) -> Iterator[dict[str, Any]]:
+    """``count`` sent-message rows over the last six months, in send order."""
+    world = _World(rng)
+    span = HISTORY_DAYS * 86400
+    times = sorted(now - rng.randrange(60, span) for _ in range(count))
+    send_id = 0
+    remaining_in_send = 0
+    for ts in times:
+        if remaining_in_send == 0:
+            send_id += 1
+            remaining_in_send = rng.choice((1, 1, 1, 1, 2, 3))
+            email = rng.random() < 0.06
+            format_ = 8 if email else rng.choices((0, 1, 10), weights=(95, 3, 2))[0]
+            sender = rng.choice(cat.SENDERS)
+            text = world.text(cat.EMAIL_TEXTS if email else cat.TEXTS, ts)
+            type_ = rng.choices((0, 1, 2, 3), weights=(80, 14, 3, 3))[0]
+        remaining_in_send -= 1
+        status, _, errs = _weighted(rng, cat.STATUSES, world.status_weights)
+        last_ts = ts if status in (-1, -3) else min(now, ts + rng.randrange(2, 600))
+        if format_ == 8:
+            user = f"user{rng.randrange(1, 5000)}"
+            row = {
+                "phone": f"{user}@{rng.choice(cat.EMAIL_DOMAINS)}",
+                "mccmnc": "",
+                "country": "",
+                "operator": "",
+                "region": "",
+                "sms_cnt": 1,
+                "cost": cat.EMAIL_PRICE,
+            }
+        else:
+            phone, network = world.phone()
+            parts = segments.parts(text)
+            row = {
+                "phone": phone,
+                "mccmnc": network.mccmnc,
+                "country": network.country,
+                "operator": network.operator,
+                "region": world.region(network),
+                "sms_cnt": parts,
+                "cost": parts * network.price,
+            }
+        if status in (22, 23, 24, -3):
+            row["cost"] = 0
+        row.update(
+            account_id=account_id,
+            id=send_id,
+            format=format_,
+            type=type_,
+            status=status,
+            err=rng.choice(errs),
+            send_ts=ts,
+            last_ts=last_ts,
+            sender_id=sender,
+            message=text,
+            crc=segments.crc(text),
+        )
+        yield row
+
+
+def _incoming_rows(
+    account_id: int, count: int, now: int, rng: random.Random
+) -> Iterator[dict[str, Any]]:
+    world = _World(rng)
+    times = sorted(now - rng.randrange(0, INCOMING_DAYS * 86400) for _ in range(count))
+    for ts in times:
+        phone, _network = world.phone()
+        yield {
+            "account_id": account_id,
+            "received_ts": ts,
+            "sent_ts": ts - rng.randrange(1, 30),
+            "phone": phone,
+            "to_phone": rng.choice(DEMO_TO_PHONES),
+            "message": rng.choice(cat.ANSWERS),
+        }
+
+
+def _batched(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _fill(
+    conn_factory: Callable[[], Any],
+    rows: Iterator[dict[str, Any]],
+    insert: Callable[[Connection, list[dict[str, Any]]], int],
+    progress: Progress | None,
+) -> int:
+    total = 0
+    for batch in _batched(rows):
+        with conn_factory() as conn:
+            total += insert(conn, batch)
+        if progress:
+            progress(len(batch))
+    return total
+
+
+def seed(
+    engine: Engine,
+    passwords: Passwords,
+    *,
+    messages: int = 100_000,
+    seed: int = 1,
+    now: int,
+    progress: Progress | None = None,
+) -> SeedReport:
+    """Create the schema if needed and the demo accounts with their data."""
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        if conn.execute(select(accounts.c.id).where(accounts.c.login.in_(["demo", "demo2"]))).first():
+            raise SeedError("the database already has demo accounts")
+        demo_id = create_account(conn, NewAccount("demo", "demo"), passwords)
+        demo2_id = create_account(conn, NewAccount("demo2", "demo2", language="en"), passwords)
+        key = create_api_key(conn, "demo", demo_api_key(seed))
+    rng = random.Random(seed)
+    plan = {"demo": (demo_id, messages, 3000), "demo2": (demo2_id, max(messages // 10, 1), 300)}
+    sent, received = {}, {}
+    for login, (account_id, n_sent, n_in) in plan.items():
+        sent[login] = _fill(
+            engine.begin, _sent_rows(account_id, n_sent, now, rng), insert_messages, progress
+        )
+        received[login] = _fill(
+            engine.begin, _incoming_rows(account_id, n_in, now, rng), insert_incoming, progress
+        )
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")  # fresh planner statistics for the new rows
+    return SeedReport(demo_key=key, messages=sent, incoming=received)
+
+
+def total_rows(messages: int) -> int:
+    """How many rows ``seed`` writes, for a progress bar."""
+    return messages + max(messages // 10, 1) + 3000 + 300

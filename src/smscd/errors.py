@@ -1,0 +1,75 @@
+"""The API's error model: one exception per documented error code.
+
+Raise these anywhere below the HTTP layer; ``smscd.http.replies`` renders them, in the
+requested format and charset, in exactly one place. Texts are those of compat.md
+("Error texts").
+
+    ApiError
+     ├── ParametersError        1  parameters error
+     ├── AuthorisationError     2  authorise error
+     ├── NotFoundError          3  message not found | operator not found | link not found
+     ├── IpBlockedError         4  ip is blocked
+     ├── DuplicateRequestError  9  duplicate request, wait a minute
+     └── TooManyConcurrentError 9  too many concurrent requests
+"""
+
+from __future__ import annotations
+
+
+class ApiError(Exception):
+    """An error the API answers with: a code and its text."""
+
+    code: int = 0
+    text: str = ""
+
+    def __init__(self, detail: str = "") -> None:
+        # ``detail`` is for logs and tests only; it never reaches the client.
+        super().__init__(detail or self.text)
+        self.detail = detail
+
+
+class ParametersError(ApiError):
+    code = 1
+    text = "parameters error"
+
+
+class AuthorisationError(ApiError):
+    code = 2
+    text = "authorise error"
+
+
+class NotFoundError(ApiError):
+    """Error 3; its text names what was not found."""
+
+    code = 3
+
+    def __init__(self, what: str = "message") -> None:
+        super().__init__(f"{what} not found")
+        self.text = f"{what} not found"
+
+
+class IpBlockedError(ApiError):
+    code = 4
+    text = "ip is blocked"
+
+
+class DuplicateRequestError(ApiError):
+    code = 9
+    text = "duplicate request, wait a minute"
+
+
+class TooManyConcurrentError(ApiError):
+    code = 9
+    text = "too many concurrent requests"
+
+
+class ServiceUnavailableError(ApiError):
+    """Not an input error: the server could not answer (its database is unreachable, say).
+
+    [ours] The reference has no code for this; 9 makes real clients back off and retry,
+    which is what they should do. Logged server-side with the cause; the client sees only
+    this text.
+    """
+
+    code = 9
+    text = "service unavailable, try again later"

@@ -1,0 +1,1 @@
+"""Sent messages and ``get.php?get_messages=1``."""

@@ -1,0 +1,69 @@
+"""``get.php?get_messages=1``: the history of sent messages.
+
+Parameters and decisions: reference "Getting the history of sent messages" and compat.md
+("Endpoint decisions"); docs/api.md lists them for users.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from smscd.dates import ZoneClock, add_months, parse_date, zone_clock
+from smscd.errors import NotFoundError, ParametersError
+from smscd.history import layout, queries
+from smscd.http.context import ApiRequest, Reply
+from smscd.http.params import Params
+from smscd.phones import normalise_email, normalise_phone
+
+MAX_CNT = 1000
+DEFAULT_CNT = 100
+MAX_PERIOD_MONTHS = 6
+MAX_ADDRESSES = 1000
+EMAIL_FORMAT = 8
+
+
+def period(params: Params, clock: ZoneClock, now: float) -> tuple[int, int] | None:
+    """``[start, end)`` in Unix seconds from ``start``/``end`` (whole local days), or None."""
+    start_text, end_text = params.get("start"), params.get("end")
+    if not start_text:
+        if end_text:
+            raise ParametersError("end without start")
+        return None
+    start = parse_date(start_text, "start")
+    end = parse_date(end_text, "end") if end_text else clock.today(now)
+    if end < start or end > add_months(start, MAX_PERIOD_MONTHS):
+        raise ParametersError("period reversed or longer than six months")
+    return clock.midnight(start), clock.midnight(end + timedelta(days=1))
+
+
+def history_query(request: ApiRequest, clock: ZoneClock) -> queries.HistoryQuery:
+    params = request.params
+    format_ = params.integer("format", 0, 0, EMAIL_FORMAT)
+    if format_ not in (0, EMAIL_FORMAT):
+        raise ParametersError("format is 0 or 8")
+    phones, emails = params.listed("phone"), params.listed("email")
+    mail = format_ == EMAIL_FORMAT or bool(emails)
+    if mail and phones:
+        raise ParametersError("phone filter on e-mail history")
+    if len(phones) + len(emails) > MAX_ADDRESSES:
+        raise ParametersError("too many addresses")
+    addresses = sorted({normalise_email(e) for e in emails} | {normalise_phone(p) for p in phones})
+    prev_id = params.integer("prev_id", 0, 1, queries.NO_UPPER_BOUND)
+    return queries.HistoryQuery(
+        account_id=request.account.id,
+        mail=mail,
+        addresses=addresses,
+        period=period(params, clock, request.now),
+        before_int_id=prev_id or queries.NO_UPPER_BOUND,
+        limit=params.integer("cnt", DEFAULT_CNT, 1, MAX_CNT),
+    )
+
+
+async def get_messages(request: ApiRequest) -> Reply:
+    clock = zone_clock(request.account.timezone)
+    sql, args = queries.history(history_query(request, clock))
+    rows = await request.db.fetch_all(sql, args)
+    if not rows:
+        raise NotFoundError("message")
+    language = request.account.language
+    return Reply(layout.HISTORY, [layout.record(row, clock, language) for row in rows])

@@ -1,0 +1,1 @@
+"""Shared HTTP plumbing: parameters, charsets, authentication, replies."""

@@ -1,0 +1,132 @@
+"""Who is asking: login + password (or its MD5), an API key, and the allowed-IP list.
+
+compat.md, "Authentication": ``login`` + ``psw`` where ``psw`` is the password or its
+lowercase MD5; ``apikey``; or an empty ``login`` with the key in ``psw``. Any failure, and a
+request from outside the account's allowed addresses, is error 2.
+
+argon2 is deliberately slow, so a successful login+password check is remembered for
+``auth_cache_seconds`` as an HMAC under a per-process random key (never the password), tied
+to the stored hash: a password change invalidates it at once. Failures are never cached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import ipaddress
+import secrets
+import time
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from smscd.accounts import apikeys
+from smscd.accounts import queries as q
+from smscd.accounts.model import Account
+from smscd.accounts.passwords import Passwords
+from smscd.db.gateway import Database
+from smscd.errors import AuthorisationError
+from smscd.http.params import Params
+
+_CACHE_LIMIT = 50_000
+
+
+@lru_cache(maxsize=4096)
+def _networks(allowed: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(item, strict=False) for item in allowed.split(",") if item)
+
+
+def ip_allowed(allowed: str, client_ip: str | None) -> bool:
+    """Is ``client_ip`` inside the account's list (an empty list allows everyone)?"""
+    if not allowed:
+        return True
+    if not client_ip:
+        return False
+    try:
+        address = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return False
+    return any(address in network for network in _networks(allowed))
+
+
+@lru_cache(maxsize=256)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _account(row: Sequence[Any]) -> Account:
+    return Account(
+        id=row[0],
+        login=row[1],
+        timezone=_zone(row[4]),
+        currency=row[5],
+        language=row[6],
+        parent_id=row[7],
+    )
+
+
+class Authenticator:
+    def __init__(
+        self,
+        db: Database,
+        passwords: Passwords,
+        cache_seconds: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._db = db
+        self._passwords = passwords
+        self._cache_seconds = cache_seconds
+        self._clock = clock
+        self._cache_key = secrets.token_bytes(32)
+        self._verified: dict[bytes, float] = {}
+
+    async def authenticate(self, params: Params, client_ip: str | None) -> Account:
+        login = params.values.get("login", "")
+        psw = params.values.get("psw", "")
+        key = params.values.get("apikey", "")
+        if key:
+            return await self._by_key(key, client_ip)
+        if not login and psw:
+            return await self._by_key(psw, client_ip)
+        if login and psw:
+            return await self._by_password(login, psw, client_ip)
+        raise AuthorisationError("no credentials")
+
+    async def _by_key(self, key: str, client_ip: str | None) -> Account:
+        if not apikeys.looks_like_key(key):
+            raise AuthorisationError("malformed key")
+        rows = await self._db.fetch_all(q.ACCOUNT_BY_KEY_PREFIX, (key[: apikeys.PREFIX_LEN],))
+        for row in rows:
+            if apikeys.matches(row[0], row[1], key):
+                account_row = row[2:]
+                if not ip_allowed(account_row[3], client_ip):
+                    raise AuthorisationError("address not allowed")
+                return _account(account_row)
+        raise AuthorisationError("unknown key")
+
+    async def _by_password(self, login: str, psw: str, client_ip: str | None) -> Account:
+        row = await self._db.fetch_one(q.ACCOUNT_BY_LOGIN, (login,))
+        if row is None:
+            raise AuthorisationError("unknown login")
+        stored_hash: str = row[2]
+        token = hmac.new(
+            self._cache_key,
+            f"{row[0]}\x00{stored_hash}\x00{psw}".encode("utf-8", "surrogatepass"),
+            hashlib.sha256,
+        ).digest()
+        now = self._clock()
+        expires = self._verified.get(token)
+        if expires is None or expires < now:
+            loop = asyncio.get_running_loop()
+            ok = await loop.run_in_executor(None, self._passwords.verify, stored_hash, psw)
+            if not ok:
+                raise AuthorisationError("wrong password")
+            if self._cache_seconds:
+                if len(self._verified) >= _CACHE_LIMIT:
+                    self._verified.clear()
+                self._verified[token] = now + self._cache_seconds
+        if not ip_allowed(row[3], client_ip):
+            raise AuthorisationError("address not allowed")
+        return _account(row)

@@ -1,0 +1,1 @@
+"""Incoming messages and ``get.php?get_answers=1``."""

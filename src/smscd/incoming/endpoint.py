@@ -1,0 +1,45 @@
+"""``get.php?get_answers=1``: incoming messages.
+
+compat.md ("Endpoint decisions"): oldest first; without ``hour`` since midnight today, with
+``hour`` the last N hours; with ``after_id`` ids above it, in the last 168 hours unless
+``hour`` is given. Nothing found is an empty list, not an error.
+"""
+
+from __future__ import annotations
+
+from smscd.dates import zone_clock
+from smscd.http.context import ApiRequest, Reply
+from smscd.incoming import layout, queries
+from smscd.phones import normalise_phone
+
+MAX_CNT = 10_000
+DEFAULT_CNT = 100
+MAX_HOURS = 168
+
+
+def incoming_query(request: ApiRequest) -> queries.IncomingQuery:
+    params = request.params
+    clock = zone_clock(request.account.timezone)
+    hour = params.integer("hour", 0, 1, MAX_HOURS)
+    after_id = params.integer("after_id", 0, 0, 2**63 - 1)
+    if hour:
+        since = int(request.now) - hour * 3600
+    elif after_id:
+        since = int(request.now) - MAX_HOURS * 3600
+    else:
+        since = clock.midnight(clock.today(request.now))
+    to_phone = params.get("to_phone")
+    return queries.IncomingQuery(
+        account_id=request.account.id,
+        since=since,
+        after_id=after_id,
+        to_phone=normalise_phone(to_phone) if to_phone else None,
+        limit=params.integer("cnt", DEFAULT_CNT, 1, MAX_CNT),
+    )
+
+
+async def get_answers(request: ApiRequest) -> Reply:
+    sql, args = queries.incoming(incoming_query(request))
+    rows = await request.db.fetch_all(sql, args)
+    clock = zone_clock(request.account.timezone)
+    return Reply(layout.INCOMING, [layout.record(row, clock) for row in rows])

@@ -1,0 +1,97 @@
+"""Every setting of smscd, read once.
+
+Settings come from the environment (``SMSCD_<NAME>``) and, when ``SMSCD_CONFIG`` names one, a
+TOML file whose keys are the same names in lower case. The environment wins over the file.
+Nothing else in smscd reads ``os.environ``: code receives a :class:`Settings` instance.
+Every field here is documented in ``docs/configuration.md``; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+
+class _TomlFile(PydanticBaseSettingsSource):
+    """The optional configuration file named by ``SMSCD_CONFIG``."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: str | None) -> None:
+        super().__init__(settings_cls)
+        self._data: dict[str, Any] = {}
+        if path:
+            with Path(path).open("rb") as fh:
+                self._data = {k.lower(): v for k, v in tomllib.load(fh).items()}
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    """The deployment's configuration. Field descriptions are the documentation."""
+
+    model_config = SettingsConfigDict(env_prefix="SMSCD_", extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        "sqlite:///smscd.db",
+        description="Where the data lives: `sqlite:///PATH` (the default, embedded) or "
+        "`postgresql://USER@HOST:PORT/DB`.",
+    )
+    host: str = Field("127.0.0.1", description="Address `smscd serve` listens on.")
+    port: int = Field(8000, description="Port `smscd serve` listens on.")
+    workers: int = Field(1, ge=1, description="Server processes started by `smscd serve`.")
+    sqlite_threads: int = Field(
+        2,
+        ge=1,
+        le=32,
+        description="Threads (each with its own connection) that run SQLite queries in a worker.",
+    )
+    pg_pool_size: int = Field(
+        10, ge=1, le=200, description="Connections in each worker's PostgreSQL pool."
+    )
+    max_body_bytes: int = Field(
+        1_048_576, ge=1024, description="Largest request body accepted; larger ones get error 1."
+    )
+    default_timezone: str = Field(
+        "Europe/Moscow", description="Time zone given to new accounts unless one is named."
+    )
+    default_currency: str = Field("RUB", description="Currency given to new accounts.")
+    auth_cache_seconds: int = Field(
+        300,
+        ge=0,
+        description="How long a verified login+password stays verified in a worker's memory "
+        "(as a keyed hash, never the password), so that argon2 runs once, not per request. "
+        "0 disables the cache.",
+    )
+    argon2_time_cost: int = Field(3, ge=1, description="argon2id passes for password hashes.")
+    argon2_memory_kib: int = Field(
+        65536, ge=8, description="argon2id memory, in KiB, for password hashes."
+    )
+    log_level: str = Field("info", description="Server log level: debug, info, warning, error.")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings once: environment over configuration file over defaults."""
+
+    config_path = os.environ.get("SMSCD_CONFIG")
+
+    class _Loaded(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return (init_settings, env_settings, _TomlFile(settings_cls, config_path))
+
+    return Settings(**_Loaded(**overrides).model_dump())
