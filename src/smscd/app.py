@@ -19,7 +19,7 @@ from smscd.accounts.passwords import Passwords
 from smscd.db.gateway import Database, open_database
 from smscd.history.endpoint import get_messages
 from smscd.http.auth import Authenticator
-from smscd.http.endpoint import Endpoint, Services
+from smscd.http.endpoint import Endpoint, Running, Services
 from smscd.incoming.endpoint import get_answers
 from smscd.settings import Settings, load_settings
 
@@ -31,22 +31,11 @@ async def healthz(_request: Request) -> Response:
     return PlainTextResponse("OK")
 
 
-class _Lazy:
-    """Routes are built before the lifespan opens the database; this forwards to it."""
-
-    def __init__(self) -> None:
-        self.endpoints: dict[str, Endpoint] = {}
-
-    def route(self, path: str) -> Callable[[Request], object]:
-        async def endpoint(request: Request) -> Response:
-            return await self.endpoints[path](request)
-
-        return endpoint
-
-
-def create_app(settings: Settings | None = None, clock: Callable[[], float] = time.time) -> Starlette:
+def create_app(
+    settings: Settings | None = None, clock: Callable[[], float] = time.time
+) -> Starlette:
     settings = settings or load_settings()
-    lazy = _Lazy()
+    running = Running()
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -54,22 +43,21 @@ def create_app(settings: Settings | None = None, clock: Callable[[], float] = ti
             settings.database_url, settings.sqlite_threads, settings.pg_pool_size
         )
         passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
-        services = Services(
+        running.services = Services(
             db=db,
             authenticator=Authenticator(db, passwords, settings.auth_cache_seconds),
             clock=clock,
             max_body_bytes=settings.max_body_bytes,
         )
-        lazy.endpoints["/sys/get.php"] = Endpoint(
-            services, {"get_messages": get_messages, "get_answers": get_answers}
-        )
         try:
             yield
         finally:
+            running.services = None
             await db.close()
 
+    get_php = Endpoint(running, {"get_messages": get_messages, "get_answers": get_answers})
     routes = [
-        Route("/sys/get.php", lazy.route("/sys/get.php"), methods=API_METHODS),  # type: ignore[arg-type]
+        Route("/sys/get.php", get_php.respond, methods=API_METHODS),
         Route("/healthz", healthz, methods=["GET"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -36,7 +36,12 @@ class NewAccount:
 
 def _valid_login(login: str) -> str:
     login = login.strip()
-    if not login or len(login) > 64 or any(c in login for c in ",;\x00 ") or not login.isprintable():
+    if (
+        not login
+        or len(login) > 64
+        or any(c in login for c in ",;\x00 ")
+        or not login.isprintable()
+    ):
         raise AccountError(f"invalid login {login!r}")
     return login
 

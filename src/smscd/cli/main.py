@@ -24,7 +24,11 @@ from smscd.db.urls import DatabaseUrl
 from smscd.demo import seed as demo_seed
 from smscd.settings import Settings, load_settings
 
-app = typer.Typer(help="smscd: serve the SMSC-compatible API, manage the database, accounts and keys, seed demo data.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="smscd: serve the SMSC-compatible API; manage accounts and keys; seed demo data.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 db_app = typer.Typer(help="Schema migrations.", no_args_is_help=True)
 account_app = typer.Typer(help="Accounts and sub-clients.", no_args_is_help=True)
 apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
@@ -113,7 +117,10 @@ def account_list(database: DatabaseOption = None) -> None:
     table = Table("login", "parent", "timezone", "currency", "language", "allowed ips")
     for row in rows:
         table.add_row(
-            *(str(row[k] or "") for k in ("login", "parent", "timezone", "currency", "language", "allowed_ips"))
+            *(
+                str(row[k] or "")
+                for k in ("login", "parent", "timezone", "currency", "language", "allowed_ips")
+            )
         )
     console.print(table)
 
@@ -197,7 +204,9 @@ def _when(ts: object) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(int(ts))) if isinstance(ts, int) else ""
 
 
-def _seed(settings: Settings, messages: int, seed: int, now: int | None = None) -> demo_seed.SeedReport:
+def _seed(
+    settings: Settings, messages: int, seed: int, now: int | None = None
+) -> demo_seed.SeedReport:
     engine = sync_engine(settings.database_url)
     now = now if now is not None else int(time.time()) // 60 * 60
     with Progress(
@@ -225,7 +234,9 @@ def _seed(settings: Settings, messages: int, seed: int, now: int | None = None) 
 @app.command("seed-demo")
 def seed_demo(
     database: DatabaseOption = None,
-    messages: Annotated[int, typer.Option(min=1, help="Sent messages of the demo account.")] = 100_000,
+    messages: Annotated[
+        int, typer.Option(min=1, help="Sent messages of the demo account.")
+    ] = 100_000,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 1,
     now: Annotated[
         int | None,
@@ -294,7 +305,8 @@ def demo(
     for line in (
         f"curl '{base}/get.php?get_messages=1&login=demo&psw=demo&cnt=5&charset=utf-8'",
         f"curl '{base}/get.php?get_messages=1&apikey={key}&cnt=3&fmt=3&charset=utf-8'",
-        f"curl '{base}/get.php?get_messages=1&login=demo&psw=demo&format=8&cnt=3&fmt=2&charset=utf-8'",
+        f"curl '{base}/get.php?get_messages=1&login=demo&psw=demo&format=8&cnt=3&fmt=2"
+        "&charset=utf-8'",
         f"curl '{base}/get.php?get_answers=1&login=demo&psw=demo&hour=24&fmt=1&charset=utf-8'",
         f"curl '{base}/get.php?get_answers=1&login=&psw={key}&hour=168&cnt=5&fmt=3&charset=utf-8'",
     ):

@@ -70,7 +70,7 @@ TEXTS = (
     "Баланс пополнен на {amount} руб. Спасибо, что вы с нами!",
     "Такси будет через 5 минут: белый Kia Rio, номер А{code}МР.",
     "Напоминание: платёж по кредиту {amount} ₽ до {day}. Не забудьте 🙂",
-    "Line one, line two\nand a third, with commas, \"quotes\" and <tags>",
+    'Line one, line two\nand a third, with commas, "quotes" and <tags>',
     "Ваш пароль для входа: {code}. Никому его не сообщайте.",
     "Акция! 2 пиццы по цене 1 🍕🍕 Промокод PIZZA{code}",
     "Hello! Your appointment on {day} is confirmed. Reply STOP to opt out.",

@@ -197,7 +197,9 @@ def seed(
     """Create the schema if needed and the demo accounts with their data."""
     migrate.upgrade(engine)
     with engine.begin() as conn:
-        if conn.execute(select(accounts.c.id).where(accounts.c.login.in_(["demo", "demo2"]))).first():
+        if conn.execute(
+            select(accounts.c.id).where(accounts.c.login.in_(["demo", "demo2"]))
+        ).first():
             raise SeedError("the database already has demo accounts")
         demo_id = create_account(conn, NewAccount("demo", "demo"), passwords)
         demo2_id = create_account(conn, NewAccount("demo2", "demo2", language="en"), passwords)

@@ -5,7 +5,17 @@ order agree: a period is turned into an ``int_id`` range through ``ix_messages_p
 every history query is a range scan of one index (docs/architecture.md, "Queries").
 """
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, SmallInteger, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
 
 from smscd.db.metadata import Id64, metadata
 

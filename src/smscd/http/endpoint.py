@@ -34,9 +34,9 @@ class Services:
     max_body_bytes: int
 
 
-async def read_pairs(request: Request, max_body_bytes: int) -> Pairs:
-    """Query-string pairs followed by body pairs (so that the body wins)."""
-    pairs = params.urlencoded_pairs(request.scope.get("query_string", b""))
+async def body_pairs(request: Request, max_body_bytes: int) -> Pairs:
+    """The pairs of a POST body (urlencoded or multipart); error 1 past ``max_body_bytes``."""
+    pairs: Pairs = []
     if request.method != "POST":
         return pairs
     declared = request.headers.get("content-length")
@@ -63,24 +63,38 @@ def _reply(body: str, fmt: int, charset: charsets.Charset) -> Response:
     )
 
 
+class Running:
+    """The services of a started app: None before the lifespan opens them and after."""
+
+    services: Services | None = None
+
+
 class Endpoint:
     """The ASGI endpoint of one ``/sys/*.php`` path."""
 
-    def __init__(self, services: Services, handlers: Mapping[str, Handler]) -> None:
-        self._services = services
+    def __init__(self, running: Running, handlers: Mapping[str, Handler]) -> None:
+        self._running = running
         self._handlers = handlers
 
-    async def __call__(self, request: Request) -> Response:
+    async def respond(self, request: Request) -> Response:
         fmt, charset = 0, charsets.DEFAULT
         try:
-            pairs = await read_pairs(request, self._services.max_body_bytes)
+            services = self._running.services
+            if services is None:
+                raise ServiceUnavailableError("not started")
+            # The query alone first: an error in reading the body is then already written
+            # in the format and charset the query asks for.
+            pairs = params.urlencoded_pairs(request.scope.get("query_string", b""))
+            fmt = params.fmt_of(pairs) or 0
+            charset = params.charset_of(pairs) or charsets.DEFAULT
+            pairs += await body_pairs(request, services.max_body_bytes)
             fmt = params.fmt_of(pairs) or 0
             found_charset = params.charset_of(pairs)
             if found_charset is None or params.fmt_of(pairs) is None:
                 raise ParametersError("unknown fmt or charset")
             charset = found_charset
             parsed = Params(params.decode(pairs, charset), fmt, charset)
-            reply = await self._handle(parsed, request)
+            reply = await self._handle(services, parsed, request)
             return _reply(replies.render_records(reply.layout, reply.records, fmt), fmt, charset)
         except ApiError as error:
             return _reply(replies.render_error(error, fmt), fmt, charset)
@@ -88,8 +102,7 @@ class Endpoint:
             log.exception("unexpected failure on %s", request.url.path)
             return _reply(replies.render_error(ServiceUnavailableError(), fmt), fmt, charset)
 
-    async def _handle(self, parsed: Params, request: Request) -> Reply:
-        services = self._services
+    async def _handle(self, services: Services, parsed: Params, request: Request) -> Reply:
         client_ip = request.client.host if request.client else None
         account = await services.authenticator.authenticate(parsed, client_ip)
         handler = next(

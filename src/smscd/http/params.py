@@ -29,7 +29,10 @@ def urlencoded_pairs(raw: bytes) -> Pairs:
             continue
         name, _, value = chunk.partition(b"=")
         pairs.append(
-            (unquote_to_bytes(name.replace(b"+", b" ")), unquote_to_bytes(value.replace(b"+", b" ")))
+            (
+                unquote_to_bytes(name.replace(b"+", b" ")),
+                unquote_to_bytes(value.replace(b"+", b" ")),
+            )
         )
     return pairs
 
@@ -46,7 +49,12 @@ def multipart_pairs(body: bytes, content_type: str) -> Pairs:
         if not isinstance(name, str):
             continue
         payload = part.get_payload(decode=True)
-        pairs.append((name.encode("utf-8", "surrogateescape"), payload if isinstance(payload, bytes) else b""))
+        pairs.append(
+            (
+                name.encode("utf-8", "surrogateescape"),
+                payload if isinstance(payload, bytes) else b"",
+            )
+        )
     return pairs
 
 

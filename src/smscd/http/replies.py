@@ -14,12 +14,11 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Union
 
 from smscd.errors import ApiError
 from smscd.http.charsets import ENCODE_ERRORS, Charset
 
-Value = Union[str, int]
+Value = str | int
 Record = Mapping[str, Value]
 
 CONTENT_TYPES = {0: "text/plain", 1: "text/plain", 2: "application/xml", 3: "application/json"}

@@ -1,8 +1,8 @@
 """``get.php?get_answers=1``: incoming messages.
 
 compat.md ("Endpoint decisions"): oldest first; without ``hour`` since midnight today, with
-``hour`` the last N hours; with ``after_id`` ids above it, in the last 168 hours unless
-``hour`` is given. Nothing found is an empty list, not an error.
+``hour`` the last N hours; with ``after_id`` (0 included: a poller's first call) ids above
+it, in the last 168 hours unless ``hour`` is given. Nothing found is an empty list, not an error.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def incoming_query(request: ApiRequest) -> queries.IncomingQuery:
     after_id = params.integer("after_id", 0, 0, 2**63 - 1)
     if hour:
         since = int(request.now) - hour * 3600
-    elif after_id:
+    elif params.get("after_id"):  # present, even as 0: a poller's first call
         since = int(request.now) - MAX_HOURS * 3600
     else:
         since = clock.midnight(clock.today(request.now))

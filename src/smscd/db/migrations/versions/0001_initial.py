@@ -29,7 +29,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.BigInteger, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_accounts"),
         sa.UniqueConstraint("login", name="uq_accounts_login"),
-        sa.ForeignKeyConstraint(["parent_id"], ["accounts.id"], name="fk_accounts_parent_id_accounts"),
+        sa.ForeignKeyConstraint(
+            ["parent_id"], ["accounts.id"], name="fk_accounts_parent_id_accounts"
+        ),
     )
     op.create_index("ix_accounts_parent_id", "accounts", ["parent_id"])
 
@@ -43,7 +45,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.BigInteger, nullable=False),
         sa.Column("revoked_at", sa.BigInteger, nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_api_keys"),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name="fk_api_keys_account_id_accounts"),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name="fk_api_keys_account_id_accounts"
+        ),
     )
     op.create_index("ix_api_keys_account_id", "api_keys", ["account_id"])
     op.create_index("ix_api_keys_prefix", "api_keys", ["prefix"])
@@ -71,7 +75,9 @@ def upgrade() -> None:
         sa.Column("sms_cnt", sa.Integer, nullable=False),
         sa.Column("crc", sa.BigInteger, nullable=False),
         sa.PrimaryKeyConstraint("int_id", name="pk_messages"),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name="fk_messages_account_id_accounts"),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name="fk_messages_account_id_accounts"
+        ),
     )
     op.create_index("ix_messages_latest", "messages", ["account_id", "mail", "int_id"])
     op.create_index("ix_messages_phone", "messages", ["account_id", "mail", "phone", "int_id"])
@@ -87,7 +93,9 @@ def upgrade() -> None:
         sa.Column("to_phone", sa.String(32), nullable=False),
         sa.Column("message", sa.Text, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_incoming"),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name="fk_incoming_account_id_accounts"),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name="fk_incoming_account_id_accounts"
+        ),
     )
     op.create_index("ix_incoming_latest", "incoming", ["account_id", "id"])
     op.create_index("ix_incoming_to_phone", "incoming", ["account_id", "to_phone", "id"])

@@ -1,0 +1,24 @@
+"""The migrations build exactly the schema the code declares, on every backend."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from smscd.db import migrate
+from smscd.db.metadata import all_tables
+
+
+def test_migrated_schema_matches_the_tables_modules(backend):
+    with backend.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), all_tables())
+    assert diff == []
+
+
+def test_the_database_is_at_the_newest_revision(backend):
+    assert migrate.current_revision(backend.engine) == migrate.head_revision()
+
+
+def test_upgrading_again_changes_nothing(backend):
+    migrate.upgrade(backend.engine)
+    assert migrate.current_revision(backend.engine) == migrate.head_revision()

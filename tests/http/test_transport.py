@@ -1,0 +1,136 @@
+"""compat.md "Transport": GET and POST alike, merged parameters, charsets, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from factories import add_sent, sent
+
+SEND_TS = 1_789_999_400
+
+
+@pytest.fixture
+def account(backend, make_account):
+    account = make_account(password="пароль")
+    add_sent(backend.engine, [sent(account.id, SEND_TS, phone="79990000001")])
+    add_sent(backend.engine, [sent(account.id, SEND_TS + 1, phone="79990000002")])
+    return account
+
+
+def phones(body: str) -> list[str]:
+    return [
+        part.split(" = ")[1]
+        for line in body.splitlines()
+        for part in line.split(", ")
+        if part.startswith("phone = ")
+    ]
+
+
+def test_post_urlencoded_body_works_like_the_query(client, account):
+    reply = client.post(
+        "/sys/get.php",
+        content="get_messages=1&login=" + account.login + "&psw=%EF%E0%F0%EE%EB%FC&cnt=1",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert phones(reply.content.decode("cp1251")) == ["79990000002"]
+
+
+def test_post_multipart_body_decodes_in_the_request_charset(client, account):
+    reply = client.post(
+        "/sys/get.php",
+        data={
+            "get_messages": "1",
+            "login": account.login,
+            "psw": "пароль".encode("koi8_r"),
+            "charset": "koi8-r",
+        },
+        files={"cnt": (None, "1")},
+    )
+    assert phones(reply.content.decode("koi8_r")) == ["79990000002"]
+
+
+def test_the_body_wins_over_the_query(client, account):
+    reply = client.post(
+        f"/sys/get.php?get_messages=1&cnt=5&login={account.login}&psw=%EF%E0%F0%EE%EB%FC",
+        content="cnt=1",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert len(reply.content.decode("cp1251").splitlines()) == 1
+
+
+def test_empty_pairs_and_any_order_are_tolerated(client, account):
+    psw = "%D0%BF%D0%B0%D1%80%D0%BE%D0%BB%D1%8C"
+    query = f"&&cnt=1&&psw={psw}&charset=UTF-8&login={account.login}&get_messages=1&"
+    body = client.get(f"/sys/get.php?{query}").content.decode()
+    assert phones(body) == ["79990000002"]
+
+
+@pytest.mark.parametrize("alias", ["utf8", "UTF-8", "Utf-8"])
+def test_charset_aliases_are_accepted(client, account, alias):
+    reply = client.get(
+        "/sys/get.php",
+        params={
+            "get_messages": 1,
+            "login": account.login,
+            "psw": "пароль",
+            "charset": alias,
+            "cnt": 1,
+        },
+    )
+    assert reply.headers["content-type"] == "text/plain; charset=utf-8"
+
+
+@pytest.mark.parametrize(
+    "query,body",
+    [
+        ("get_messages=1&fmt=7", "ERROR = 1 (parameters error)"),
+        ("get_messages=1&fmt=3&charset=latin-9", '{"error": "parameters error", "error_code": 1}'),
+        ("get_messages=1&fmt=1&charset=utf-8&psw=%FF%FE", "0,-1"),
+        ("get_messages=1&fmt=1&message=a%00b", "0,-1"),
+        ("fmt=1", "0,-1"),  # no action flag
+        ("get_messages=0&fmt=1", "0,-1"),
+        ("get_messages=1&fmt=1&cnt=0", "0,-1"),
+        ("get_messages=1&fmt=1&cnt=1001", "0,-1"),
+        ("get_messages=1&fmt=1&cnt=1x", "0,-1"),
+        ("get_messages=1&fmt=1&prev_id=-5", "0,-1"),
+        ("get_messages=1&fmt=1&format=3", "0,-1"),
+        ("get_messages=1&fmt=1&phone=abc", "0,-1"),
+        ("get_messages=1&fmt=1&start=31.02.2026", "0,-1"),
+        ("get_messages=1&fmt=1&start=2026-01-01", "0,-1"),
+        ("get_messages=1&fmt=1&start=01.01.2026&end=02.07.2026", "0,-1"),
+        ("get_messages=1&fmt=1&start=02.01.2026&end=01.01.2026", "0,-1"),
+        ("get_messages=1&fmt=1&end=01.01.2026", "0,-1"),
+        ("get_messages=1&fmt=1&email=x@y.z&phone=79990000001", "0,-1"),
+        ("get_answers=1&fmt=1&hour=169", "0,-1"),
+        ("get_answers=1&fmt=1&hour=0", "0,-1"),
+        ("get_answers=1&fmt=1&cnt=10001", "0,-1"),
+        ("get_answers=1&fmt=1&after_id=x", "0,-1"),
+        ("get_answers=1&fmt=1&to_phone=12", "0,-1"),
+    ],
+)
+def test_bad_parameters_are_error_1(client, account, query, body):
+    credentials = f"&login={account.login}&psw=%EF%E0%F0%EE%EB%FC"
+    reply = client.get(f"/sys/get.php?{query}{credentials}")
+    assert reply.status_code == 200
+    assert reply.content.decode("cp1251") == body
+
+
+def test_an_oversized_body_is_error_1(client, account):
+    reply = client.post(
+        "/sys/get.php?fmt=1",
+        content=b"a=" + b"x" * 2_000_000,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert (reply.status_code, reply.text) == (200, "0,-1")
+
+
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain", "multipart/form-data"])
+def test_odd_content_types_never_break_the_server(client, account, content_type):
+    reply = client.post(
+        "/sys/get.php?fmt=1", content=b'{"get_messages": 1}', headers={"content-type": content_type}
+    )
+    assert (reply.status_code, reply.text) in {(200, "0,-1"), (200, "0,-2")}
+
+
+def test_the_trivial_endpoint_answers_ok(client):
+    assert client.get("/healthz").text == "OK"

@@ -1,0 +1,98 @@
+"""End to end: the real `smscd serve` (granian, two workers) answering over TCP."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import TEST_PASSWORDS
+from smscd.db.engine import sync_engine
+from smscd.demo import seed
+
+READY_TIMEOUT = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_workers(process: subprocess.Popen[str], workers: int) -> None:
+    """Read the server's output until every worker reports it started (bounded)."""
+    assert process.stdout is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    started, deadline, seen = 0, time.monotonic() + READY_TIMEOUT, []
+    while started < workers:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not selector.select(remaining):
+            raise AssertionError("server did not start:\n" + "".join(seen))
+        line = process.stdout.readline()
+        if not line:
+            raise AssertionError("server exited:\n" + "".join(seen))
+        seen.append(line)
+        started += "Started worker" in line
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("e2e") / "demo.db"
+    url = f"sqlite:///{path}"
+    # The server runs on the real clock, so the demo data ends now.
+    seed.seed(sync_engine(url), TEST_PASSWORDS, messages=2000, seed=5, now=int(time.time()))
+    port = _free_port()
+    env = {**os.environ, "SMSCD_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smscd.cli", "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=Path(path).parent,
+    )
+    try:
+        _wait_for_workers(process, 2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        assert process.stdout is not None
+        process.stdout.close()
+
+
+def test_history_over_http_with_the_demo_key(server):
+    key = seed.demo_api_key(5)
+    reply = httpx.get(
+        f"{server}/sys/get.php",
+        params={"get_messages": 1, "apikey": key, "cnt": 7, "fmt": 3, "charset": "utf-8"},
+    )
+    records = reply.json()
+    assert reply.status_code == 200 and len(records) == 7
+    assert [int(r["int_id"]) for r in records] == sorted(
+        (int(r["int_id"]) for r in records), reverse=True
+    )
+
+
+def test_incoming_over_http_by_post(server):
+    reply = httpx.post(
+        f"{server}/sys/get.php",
+        data={"get_answers": 1, "login": "demo", "psw": "demo", "after_id": 0, "cnt": 5, "fmt": 1},
+    )
+    lines = reply.content.decode("cp1251").splitlines()
+    assert reply.status_code == 200 and len(lines) == 5
+
+
+def test_bad_input_over_http_is_an_error_reply(server):
+    reply = httpx.get(f"{server}/sys/get.php?get_messages=1&fmt=2&login=demo&psw=demo&cnt=%FF")
+    assert reply.status_code == 200
+    assert b"<error_code>1</error_code>" in reply.content
