@@ -49,7 +49,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = tmp_path_factory.mktemp("e2e") / "demo.db"
     url = f"sqlite:///{path}"
     # The server runs on the real clock, so the demo data ends now.
-    seed.seed(sync_engine(url), TEST_PASSWORDS, messages=2000, seed=5, now=int(time.time()))
+    engine = sync_engine(url)
+    seed.seed(engine, TEST_PASSWORDS, messages=2000, seed=5, now=int(time.time()))
+    engine.dispose()
     port = _free_port()
     env = {**os.environ, "SMSCD_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(

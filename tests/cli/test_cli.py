@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from smscd.accounts.tables import accounts
 from smscd.cli.main import app
+from smscd.db.engine import sync_engine
 from smscd.demo.seed import demo_api_key
 from smscd.history.tables import messages
 
@@ -103,8 +104,6 @@ def test_seed_demo_fills_two_accounts_and_prints_the_key(tmp_path, cheap_argon2)
 
 def test_seed_demo_is_deterministic(tmp_path, cheap_argon2):
     def rows(name: str) -> list[tuple]:
-        from smscd.db.engine import sync_engine
-
         url = f"sqlite:///{tmp_path / name}"
         smscd(
             "seed-demo",
@@ -117,9 +116,12 @@ def test_seed_demo_is_deterministic(tmp_path, cheap_argon2):
             "--now",
             "1790000000",
         )
-        with sync_engine(url).connect() as conn:
+        engine = sync_engine(url)
+        with engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(messages)).scalar() == 220
-            return [tuple(r) for r in conn.execute(select(messages).order_by(messages.c.int_id))]
+            found = [tuple(r) for r in conn.execute(select(messages).order_by(messages.c.int_id))]
+        engine.dispose()
+        return found
 
     assert rows("a.db") == rows("b.db")
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
+from sqlalchemy import Engine
 
 from smscd.accounts import service
 from smscd.accounts.passwords import Passwords
@@ -59,6 +62,17 @@ def _settings(database: str | None = None, **overrides: object) -> Settings:
     return settings
 
 
+@contextmanager
+def _database(database: str | None) -> Iterator[tuple[Settings, Engine]]:
+    """The settings and an engine for one command; the engine is disposed after it."""
+    settings = _settings(database)
+    engine = sync_engine(settings.database_url)
+    try:
+        yield settings, engine
+    finally:
+        engine.dispose()
+
+
 def _passwords(settings: Settings) -> Passwords:
     return Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
 
@@ -71,10 +85,9 @@ def _fail(message: str) -> typer.Exit:
 @db_app.command("upgrade")
 def db_upgrade(database: DatabaseOption = None) -> None:
     """Create or migrate the schema to the newest revision."""
-    settings = _settings(database)
-    engine = sync_engine(settings.database_url)
-    migrate.upgrade(engine)
-    console.print(f"schema at revision {migrate.current_revision(engine)}")
+    with _database(database) as (_, engine):
+        migrate.upgrade(engine)
+        console.print(f"schema at revision {migrate.current_revision(engine)}")
 
 
 @account_app.command("create")
@@ -89,8 +102,24 @@ def account_create(
     database: DatabaseOption = None,
 ) -> None:
     """Create an account (a sub-client with --parent)."""
-    settings = _settings(database)
-    engine = sync_engine(settings.database_url)
+    with _database(database) as (settings, engine):
+        _create_account(
+            settings, engine, login, password, timezone, currency, language, parent, allowed_ips
+        )
+    console.print(f"account {login} created")
+
+
+def _create_account(
+    settings: Settings,
+    engine: Engine,
+    login: str,
+    password: str,
+    timezone: str | None,
+    currency: str | None,
+    language: str,
+    parent: str | None,
+    allowed_ips: str,
+) -> None:
     new = service.NewAccount(
         login=login,
         password=password,
@@ -105,14 +134,12 @@ def account_create(
             service.create_account(conn, new, _passwords(settings))
     except service.AccountError as exc:
         raise _fail(str(exc)) from exc
-    console.print(f"account {login} created")
 
 
 @account_app.command("list")
 def account_list(database: DatabaseOption = None) -> None:
     """List accounts."""
-    settings = _settings(database)
-    with sync_engine(settings.database_url).connect() as conn:
+    with _database(database) as (_, engine), engine.connect() as conn:
         rows = service.list_accounts(conn)
     table = Table("login", "parent", "timezone", "currency", "language", "allowed ips")
     for row in rows:
@@ -132,9 +159,8 @@ def account_set_ips(
     database: DatabaseOption = None,
 ) -> None:
     """Set the addresses an account may use the API from."""
-    settings = _settings(database)
     try:
-        with sync_engine(settings.database_url).begin() as conn:
+        with _database(database) as (_, engine), engine.begin() as conn:
             service.set_allowed_ips(conn, login, allowed_ips)
     except service.AccountError as exc:
         raise _fail(str(exc)) from exc
@@ -148,9 +174,8 @@ def account_passwd(
     database: DatabaseOption = None,
 ) -> None:
     """Change an account's password."""
-    settings = _settings(database)
     try:
-        with sync_engine(settings.database_url).begin() as conn:
+        with _database(database) as (settings, engine), engine.begin() as conn:
             service.set_password(conn, login, password, _passwords(settings))
     except service.AccountError as exc:
         raise _fail(str(exc)) from exc
@@ -160,9 +185,8 @@ def account_passwd(
 @apikey_app.command("create")
 def apikey_create(login: str, database: DatabaseOption = None) -> None:
     """Create an API key; it is printed once and stored only hashed."""
-    settings = _settings(database)
     try:
-        with sync_engine(settings.database_url).begin() as conn:
+        with _database(database) as (_, engine), engine.begin() as conn:
             key = service.create_api_key(conn, login)
     except service.AccountError as exc:
         raise _fail(str(exc)) from exc
@@ -176,9 +200,8 @@ def apikey_revoke(
     database: DatabaseOption = None,
 ) -> None:
     """Revoke an account's API keys (all, or the one with --prefix)."""
-    settings = _settings(database)
     try:
-        with sync_engine(settings.database_url).begin() as conn:
+        with _database(database) as (_, engine), engine.begin() as conn:
             count = service.revoke_api_keys(conn, login, prefix)
     except service.AccountError as exc:
         raise _fail(str(exc)) from exc
@@ -188,9 +211,8 @@ def apikey_revoke(
 @apikey_app.command("list")
 def apikey_list(login: str, database: DatabaseOption = None) -> None:
     """List an account's keys by prefix (the keys themselves are not stored)."""
-    settings = _settings(database)
     try:
-        with sync_engine(settings.database_url).connect() as conn:
+        with _database(database) as (_, engine), engine.connect() as conn:
             rows = service.list_api_keys(conn, login)
     except service.AccountError as exc:
         raise _fail(str(exc)) from exc
@@ -229,6 +251,8 @@ def _seed(
             )
         except demo_seed.SeedError as exc:
             raise _fail(str(exc)) from exc
+        finally:
+            engine.dispose()
 
 
 @app.command("seed-demo")
@@ -268,9 +292,10 @@ def _serve(settings: Settings) -> None:
     from granian.server import Server
 
     engine = sync_engine(settings.database_url)
-    if migrate.current_revision(engine) != migrate.head_revision():
-        raise _fail("the schema is not up to date: run `smscd db upgrade` first")
+    revision = migrate.current_revision(engine)
     engine.dispose()
+    if revision != migrate.head_revision():
+        raise _fail("the schema is not up to date: run `smscd db upgrade` first")
     # Workers are separate processes that read their settings again: hand over what the
     # command line chose through the environment (the one place settings travel by env).
     os.environ["SMSCD_DATABASE_URL"] = settings.database_url
