@@ -129,3 +129,13 @@ def make_account(backend: Backend) -> Any:
         return TestAccount(account_id, login, password, key)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def make_account_once(backend: Backend) -> TestAccount:
+    """One account for tests that only need someone to log in as (hypothesis examples)."""
+    login = f"shared_{secrets.token_hex(4)}"
+    with backend.engine.begin() as conn:
+        account_id = create_account(conn, NewAccount(login, "shared-pw"), TEST_PASSWORDS)
+        key = create_api_key(conn, login)
+    return TestAccount(account_id, login, "shared-pw", key)
