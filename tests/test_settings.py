@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from smscd.settings import Settings, load_settings
@@ -13,6 +14,17 @@ def test_every_setting_is_documented():
     text = DOCS.read_text()
     missing = [name for name in Settings.model_fields if f"SMSCD_{name.upper()}" not in text]
     assert missing == []
+
+
+def test_the_settings_table_is_generated_from_the_code():
+    """`python scripts/config_doc.py` rewrites it; a stale page fails here."""
+    spec = importlib.util.spec_from_file_location(
+        "config_doc", DOCS.parents[1] / "scripts" / "config_doc.py"
+    )
+    assert spec and spec.loader
+    config_doc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(config_doc)
+    assert config_doc.render(DOCS.read_text()) == DOCS.read_text()
 
 
 def test_environment_wins_over_the_file(tmp_path, monkeypatch):

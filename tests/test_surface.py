@@ -15,6 +15,9 @@ def test_route_table():
     assert routes == [
         ("/healthz", ("GET", "HEAD")),
         ("/sys/get.php", ("GET", "HEAD", "POST")),
+        ("/sys/info.php", ("GET", "HEAD", "POST")),
+        ("/sys/tinyurls.php", ("GET", "HEAD", "POST")),
+        ("/{code}", ("GET", "HEAD")),
     ]
 
 

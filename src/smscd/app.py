@@ -16,12 +16,20 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from smscd.accounts.passwords import Passwords
+from smscd.billing.endpoint import get_stat
 from smscd.db.gateway import Database, open_database
 from smscd.history.endpoint import get_messages
 from smscd.http.auth import Authenticator
-from smscd.http.endpoint import Endpoint, Running, Services
+from smscd.http.context import Services
+from smscd.http.endpoint import Endpoint, Running
 from smscd.incoming.endpoint import get_answers
+from smscd.links import redirect as link_redirect
+from smscd.links import service as link_service
+from smscd.links.endpoint import add_link, get_link
+from smscd.numbering import service as numbering_service
+from smscd.numbering.endpoint import get_operator
 from smscd.settings import Settings, load_settings
+from smscd.tariffs.endpoint import get_price
 
 API_METHODS = ["GET", "POST"]
 
@@ -43,22 +51,41 @@ def create_app(
             settings.database_url, settings.sqlite_threads, settings.pg_pool_size
         )
         passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
-        running.services = Services(
+        services = Services(
+            settings=settings,
             db=db,
             authenticator=Authenticator(db, passwords, settings.auth_cache_seconds),
             clock=clock,
-            max_body_bytes=settings.max_body_bytes,
         )
+        services.numbering = await numbering_service.start(settings, db)
+        services.links = await link_service.start(settings, db, clock)
+        running.services = services
         try:
             yield
         finally:
             running.services = None
+            await link_service.stop(services.links)
+            await numbering_service.stop(services.numbering)
             await db.close()
 
-    get_php = Endpoint(running, {"get_messages": get_messages, "get_answers": get_answers})
+    get_php = Endpoint(
+        running,
+        {
+            "get_messages": get_messages,
+            "get_answers": get_answers,
+            "get_stat": get_stat,
+            "get_price": get_price,
+        },
+    )
+    info_php = Endpoint(running, {"get_operator": get_operator})
+    tinyurls_php = Endpoint(running, {"get": get_link, "add": add_link})
     routes = [
         Route("/sys/get.php", get_php.respond, methods=API_METHODS),
+        Route("/sys/info.php", info_php.respond, methods=API_METHODS),
+        Route("/sys/tinyurls.php", tinyurls_php.respond, methods=API_METHODS),
         Route("/healthz", healthz, methods=["GET"]),
+        # Short URLs: last, so that every other path wins over a link code.
+        Route("/{code}", link_redirect.follow, methods=["GET", "HEAD"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

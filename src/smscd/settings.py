@@ -76,6 +76,23 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("info", description="Server log level: debug, info, warning, error.")
 
+    # -- billing settings --
+    base_currency: str = Field(
+        "RUB", description="The currency get_stat reports in unless the request says mycur=1."
+    )
+    # -- tariffs settings --
+    # -- numbering settings --
+    numbering_refresh_seconds: int = Field(
+        30,
+        ge=1,
+        description="How often a worker checks whether new numbering data was imported.",
+    )
+    # -- links settings --
+    links_base_url: str = Field(
+        "http://127.0.0.1:8000/",
+        description="The start of every short URL; the link's code is appended to it.",
+    )
+
 
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings once: environment over configuration file over defaults."""

@@ -16,9 +16,13 @@ def test_migrated_schema_matches_the_tables_modules(backend):
 
 
 def test_the_database_is_at_the_newest_revision(backend):
-    assert migrate.current_revision(backend.engine) == migrate.head_revision()
+    assert migrate.is_current(backend.engine)
 
 
 def test_upgrading_again_changes_nothing(backend):
     migrate.upgrade(backend.engine)
-    assert migrate.current_revision(backend.engine) == migrate.head_revision()
+    assert migrate.current_revisions(backend.engine) == migrate.head_revisions()
+
+
+def test_one_line_of_revisions():
+    assert len(migrate.head_revisions()) == 1

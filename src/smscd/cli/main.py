@@ -21,6 +21,10 @@ from sqlalchemy import Engine
 
 from smscd.accounts import service
 from smscd.accounts.passwords import Passwords
+from smscd.cli import billing as billing_cli
+from smscd.cli import links as links_cli
+from smscd.cli import numbering as numbering_cli
+from smscd.cli import tariffs as tariffs_cli
 from smscd.db import migrate
 from smscd.db.engine import sync_engine
 from smscd.db.urls import DatabaseUrl
@@ -38,6 +42,12 @@ apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(account_app, name="account")
 app.add_typer(apikey_app, name="apikey")
+app.add_typer(billing_cli.rates_app, name="rates")
+app.add_typer(tariffs_cli.tariffs_app, name="tariffs")
+app.add_typer(numbering_cli.numbering_app, name="numbering")
+app.add_typer(links_cli.links_app, name="links")
+for _name, _command in billing_cli.account_commands:
+    account_app.command(_name)(_command)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -87,7 +97,8 @@ def db_upgrade(database: DatabaseOption = None) -> None:
     """Create or migrate the schema to the newest revision."""
     with _database(database) as (_, engine):
         migrate.upgrade(engine)
-        console.print(f"schema at revision {migrate.current_revision(engine)}")
+        revisions = ", ".join(sorted(migrate.current_revisions(engine)))
+        console.print(f"schema at revision {revisions}")
 
 
 @account_app.command("create")
@@ -292,9 +303,9 @@ def _serve(settings: Settings) -> None:
     from granian.server import Server
 
     engine = sync_engine(settings.database_url)
-    revision = migrate.current_revision(engine)
+    current = migrate.is_current(engine)
     engine.dispose()
-    if revision != migrate.head_revision():
+    if not current:
         raise _fail("the schema is not up to date: run `smscd db upgrade` first")
     # Workers are separate processes that read their settings again: hand over what the
     # command line chose through the environment (the one place settings travel by env).

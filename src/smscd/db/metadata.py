@@ -20,7 +20,11 @@ Id64 = BigInteger().with_variant(Integer(), "sqlite")
 def all_tables() -> MetaData:
     """The metadata with every domain's tables registered."""
     from smscd.accounts import tables as _accounts  # noqa: F401
+    from smscd.billing import tables as _billing  # noqa: F401
     from smscd.history import tables as _history  # noqa: F401
     from smscd.incoming import tables as _incoming  # noqa: F401
+    from smscd.links import tables as _links  # noqa: F401
+    from smscd.numbering import tables as _numbering  # noqa: F401
+    from smscd.tariffs import tables as _tariffs  # noqa: F401
 
     return metadata

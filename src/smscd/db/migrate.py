@@ -19,7 +19,7 @@ def _config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema to ``revision`` (the newest by default)."""
     with engine.begin() as conn:
         config = _config()
@@ -27,10 +27,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> set[str]:
+    """The revisions the database is at (empty before the first migration)."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return set(MigrationContext.configure(conn).get_current_heads())
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+def head_revisions() -> set[str]:
+    """The newest revisions the code knows."""
+    return set(ScriptDirectory.from_config(_config()).get_heads())
+
+
+def is_current(engine: Engine) -> bool:
+    return current_revisions(engine) == head_revisions()

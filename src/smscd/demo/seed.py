@@ -18,7 +18,11 @@ from smscd.accounts.passwords import Passwords
 from smscd.accounts.service import NewAccount, create_account, create_api_key
 from smscd.accounts.tables import accounts
 from smscd.db import migrate
+from smscd.demo import billing as billing_demo
 from smscd.demo import catalogue as cat
+from smscd.demo import links as links_demo
+from smscd.demo import numbering as numbering_demo
+from smscd.demo import tariffs as tariffs_demo
 from smscd.history.store import insert_messages
 from smscd.incoming.store import insert_incoming
 
@@ -32,6 +36,24 @@ Progress = Callable[[int], None]
 
 class SeedError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    """What the domain seeders (demo/billing.py, tariffs.py, numbering.py, links.py) get."""
+
+    engine: Engine
+    passwords: Passwords
+    accounts: dict[str, int]  # login -> id
+    now: int
+    seed: int
+    progress: Progress | None
+
+    def add_messages(self, account_id: int, count: int) -> int:
+        """Sent messages for another account (a sub-client, say), as the main ones."""
+        rng = random.Random(f"{self.seed}-{account_id}")
+        rows = _sent_rows(account_id, count, self.now, rng)
+        return _fill(self.engine.begin, rows, insert_messages, self.progress)
 
 
 @dataclass(frozen=True)
@@ -214,6 +236,11 @@ def seed(
         received[login] = _fill(
             engine.begin, _incoming_rows(account_id, n_in, now, rng), insert_incoming, progress
         )
+    context = DemoContext(
+        engine, passwords, {"demo": demo_id, "demo2": demo2_id}, now, seed, progress
+    )
+    for domain_seed in (tariffs_demo.seed, billing_demo.seed, numbering_demo.seed, links_demo.seed):
+        domain_seed(context)
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")  # fresh planner statistics for the new rows
     return SeedReport(demo_key=key, messages=sent, incoming=received)

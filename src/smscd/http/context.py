@@ -1,14 +1,36 @@
-"""What an endpoint handler receives and returns."""
+"""What an endpoint handler receives and returns, and the services a worker shares."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from smscd.accounts.model import Account
 from smscd.db.gateway import Database
+from smscd.http.auth import Authenticator
 from smscd.http.params import Params
-from smscd.http.replies import Layout, Record
+from smscd.http.replies import Reply
+from smscd.settings import Settings
+
+__all__ = ["ApiRequest", "Handler", "Reply", "Services"]
+
+
+@dataclass
+class Services:
+    """What every route shares within one worker, opened by the app's lifespan."""
+
+    settings: Settings
+    db: Database
+    authenticator: Authenticator
+    clock: Callable[[], float]
+    # Domain services the lifespan opens beside the database (see app.py).
+    numbering: Any = None
+    links: Any = None
+
+    @property
+    def max_body_bytes(self) -> int:
+        return self.settings.max_body_bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,12 +41,7 @@ class ApiRequest:
     account: Account
     db: Database
     now: float  # Unix seconds, from the app's clock (tests inject one)
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    layout: Layout
-    records: Sequence[Record]
+    services: Services
 
 
 Handler = Callable[[ApiRequest], Awaitable[Reply]]

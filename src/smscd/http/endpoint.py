@@ -8,30 +8,17 @@ and charset, with HTTP 200 (compat.md, "Transport"): never a 500, never a traceb
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from smscd.db.gateway import Database
 from smscd.errors import ApiError, ParametersError, ServiceUnavailableError
 from smscd.http import charsets, params, replies
-from smscd.http.auth import Authenticator
-from smscd.http.context import ApiRequest, Handler, Reply
+from smscd.http.context import ApiRequest, Handler, Reply, Services
 from smscd.http.params import Pairs, Params
 
 log = logging.getLogger("smscd.http")
-
-
-@dataclass(frozen=True)
-class Services:
-    """What every route shares within one worker."""
-
-    db: Database
-    authenticator: Authenticator
-    clock: Callable[[], float]
-    max_body_bytes: int
 
 
 async def body_pairs(request: Request, max_body_bytes: int) -> Pairs:
@@ -95,7 +82,7 @@ class Endpoint:
             charset = found_charset
             parsed = Params(params.decode(pairs, charset), fmt, charset)
             reply = await self._handle(services, parsed, request)
-            return _reply(replies.render_records(reply.layout, reply.records, fmt), fmt, charset)
+            return _reply(replies.render(reply, fmt), fmt, charset)
         except ApiError as error:
             return _reply(replies.render_error(error, fmt), fmt, charset)
         except Exception:
@@ -110,4 +97,4 @@ class Endpoint:
         )
         if handler is None:
             raise ParametersError("no known action flag")
-        return await handler(ApiRequest(parsed, account, services.db, services.clock()))
+        return await handler(ApiRequest(parsed, account, services.db, services.clock(), services))

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from smscd.errors import ApiError
 from smscd.http.charsets import ENCODE_ERRORS, Charset
@@ -47,16 +48,34 @@ class Layout:
         return f"<{self.xml_list}></{self.xml_list}>"
 
 
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a handler returns: records in a layout.
+
+    ``single``: exactly one record, written without the list around it (fmt 2 the
+    ``xml_item`` element alone, fmt 3 an object). ``custom``: a reply whose shape is not a
+    list of records (get_price): a function of ``fmt`` that writes the body with this
+    module's helpers (``one_line``, ``xml_text``, ``xml_attr``, ``json_text``).
+    """
+
+    layout: Layout
+    records: Sequence[Record]
+    single: bool = False
+    custom: Callable[[int], str] | None = None
+
+
 _LINE_BREAK = re.compile(r"\r\n|[\r\n]")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _one_line(value: Value) -> str:
+def one_line(value: Value) -> str:
+    """A value for fmt 0/1: line breaks become spaces (a record is one line)."""
     text = str(value)
     return _LINE_BREAK.sub(" ", text) if ("\n" in text or "\r" in text) else text
 
 
-def _xml_text(value: Value) -> str:
+def xml_text(value: Value) -> str:
+    """A value as XML character data."""
     text = str(value)
     if "&" in text:
         text = text.replace("&", "&amp;")
@@ -67,18 +86,43 @@ def _xml_text(value: Value) -> str:
     return _XML_INVALID.sub("\ufffd", text)
 
 
+def xml_attr(value: Value) -> str:
+    """A value for a double-quoted XML attribute."""
+    return xml_text(value).replace('"', "&quot;")
+
+
+def json_text(value: Any) -> str:
+    """JSON in the API's style: ``", "`` and ``": "`` separators, text unescaped."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def render(reply: Reply, fmt: int) -> str:
+    """The body of a handler's reply in ``fmt``."""
+    if reply.custom is not None:
+        return reply.custom(fmt)
+    if reply.single and fmt in (2, 3):
+        [record] = reply.records
+        layout = reply.layout
+        if fmt == 3:
+            return json_text({key: record[key] for key in layout.fields})
+        item = layout.xml_item
+        fields = "".join(f"<{key}>{xml_text(record[key])}</{key}>\n" for key in layout.fields)
+        return f"<{item}>\n{fields}</{item}>"
+    return render_records(reply.layout, reply.records, fmt)
+
+
 def render_records(layout: Layout, records: Sequence[Record], fmt: int) -> str:
     """The body listing ``records`` in ``fmt``."""
     if fmt == 0:
         return "\n".join(
-            ", ".join(f"{label} = {_one_line(record[key])}" for label, key in layout.text)
+            ", ".join(f"{label} = {one_line(record[key])}" for label, key in layout.text)
             for record in records
         )
     if fmt == 1:
         seps = layout.csv_separators
         return "\n".join(
             "".join(
-                (seps.get(key, ",") if i else "") + _one_line(record[key])
+                (seps.get(key, ",") if i else "") + one_line(record[key])
                 for i, key in enumerate(layout.csv)
             )
             for record in records
@@ -89,14 +133,12 @@ def render_records(layout: Layout, records: Sequence[Record], fmt: int) -> str:
         item = layout.xml_item
         body = "\n".join(
             f"<{item}>\n"
-            + "".join(f"<{key}>{_xml_text(record[key])}</{key}>\n" for key in layout.fields)
+            + "".join(f"<{key}>{xml_text(record[key])}</{key}>\n" for key in layout.fields)
             + f"</{item}>"
             for record in records
         )
         return f"<{layout.xml_list}>\n{body}\n</{layout.xml_list}>"
-    return json.dumps(
-        [{key: record[key] for key in layout.fields} for record in records], ensure_ascii=False
-    )
+    return json_text([{key: record[key] for key in layout.fields} for record in records])
 
 
 def render_error(error: ApiError, fmt: int) -> str:
@@ -105,11 +147,11 @@ def render_error(error: ApiError, fmt: int) -> str:
         return f"0,-{error.code}"
     if fmt == 2:
         return (
-            f"<result>\n<error>{_xml_text(error.text)}</error>\n"
+            f"<result>\n<error>{xml_text(error.text)}</error>\n"
             f"<error_code>{error.code}</error_code>\n</result>"
         )
     if fmt == 3:
-        return json.dumps({"error": error.text, "error_code": error.code}, ensure_ascii=False)
+        return json_text({"error": error.text, "error_code": error.code})
     return f"ERROR = {error.code} ({error.text})"
 
 

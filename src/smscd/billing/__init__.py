@@ -1,0 +1,1 @@
+"""The ledger (charges and payments, two balances), currency rates, ``get_stat``."""

@@ -1,0 +1,1 @@
+"""billing tables (filled in by the billing work)."""

@@ -1,0 +1,1 @@
+"""Short links: creation, redirects with durable click counting, ``tinyurls.php``."""

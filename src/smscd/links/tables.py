@@ -1,0 +1,1 @@
+"""links tables (filled in by the links work)."""

@@ -1,0 +1,1 @@
+"""Numbering plans and operator lookup, ``info.php?get_operator=1``."""

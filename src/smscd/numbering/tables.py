@@ -1,0 +1,1 @@
+"""numbering tables (filled in by the numbering work)."""

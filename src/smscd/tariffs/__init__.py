@@ -1,0 +1,1 @@
+"""Tariff plans, zones, individual prices, ``get_price``."""

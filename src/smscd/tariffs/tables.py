@@ -1,0 +1,1 @@
+"""tariffs tables (filled in by the tariffs work)."""
