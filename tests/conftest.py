@@ -11,10 +11,8 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -29,8 +27,6 @@ from smscd.app import create_app
 from smscd.db import migrate
 from smscd.db.engine import sync_engine
 from smscd.settings import load_settings
-
-sys.path.insert(0, str(Path(__file__).parent))
 
 POSTGRES_URL = os.environ.get("SMSCD_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]

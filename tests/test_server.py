@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import TEST_PASSWORDS
 from smscd.db.engine import sync_engine
 from smscd.demo import seed
+from tests.conftest import TEST_PASSWORDS
 
 READY_TIMEOUT = 60
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import click
 import typer.main
 
 from smscd.app import create_app
@@ -21,28 +22,50 @@ def test_route_table():
     ]
 
 
-def _commands(group: typer.Typer, prefix: str = "") -> list[str]:
-    click_group = typer.main.get_command(group)
+def _commands(command: click.Command, prefix: str = "") -> list[str]:
+    """Every leaf command, as it is typed after `smscd`."""
+    subcommands = getattr(command, "commands", None)
+    if not subcommands:
+        return [prefix.strip()]
     names: list[str] = []
-    for name, command in click_group.commands.items():  # type: ignore[attr-defined]
-        if hasattr(command, "commands"):
-            names += [f"{prefix}{name} {sub}" for sub in command.commands]
-        else:
-            names.append(f"{prefix}{name}")
+    for name, sub in subcommands.items():
+        names += _commands(sub, f"{prefix}{name} ")
     return sorted(names)
 
 
 def test_cli_commands():
-    assert _commands(cli) == [
+    assert _commands(typer.main.get_command(cli)) == [
         "account create",
         "account list",
         "account passwd",
         "account set-ips",
+        "account topup",
         "apikey create",
         "apikey list",
         "apikey revoke",
         "db upgrade",
         "demo",
+        "links add",
+        "links list",
+        "numbering import",
+        "numbering lookup",
+        "numbering operators export",
+        "numbering operators import",
+        "numbering operators remove",
+        "numbering operators reset",
+        "numbering operators set",
+        "numbering status",
+        "rates list",
+        "rates set",
         "seed-demo",
         "serve",
+        "tariffs assign",
+        "tariffs default",
+        "tariffs export",
+        "tariffs import",
+        "tariffs plans",
+        "tariffs price list",
+        "tariffs price set",
+        "tariffs price unset",
+        "tariffs unassign",
     ]

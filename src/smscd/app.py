@@ -85,7 +85,7 @@ def create_app(
         Route("/sys/tinyurls.php", tinyurls_php.respond, methods=API_METHODS),
         Route("/healthz", healthz, methods=["GET"]),
         # Short URLs: last, so that every other path wins over a link code.
-        Route("/{code}", link_redirect.follow, methods=["GET", "HEAD"]),
+        Route("/{code}", link_redirect.Redirects(running).follow, methods=["GET", "HEAD"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

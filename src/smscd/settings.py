@@ -78,7 +78,9 @@ class Settings(BaseSettings):
 
     # -- billing settings --
     base_currency: str = Field(
-        "RUB", description="The currency get_stat reports in unless the request says mycur=1."
+        "RUB",
+        pattern=r"^[A-Z]{3}$",
+        description="The currency get_stat reports in unless the request says mycur=1.",
     )
     # -- tariffs settings --
     # -- numbering settings --
@@ -90,7 +92,28 @@ class Settings(BaseSettings):
     # -- links settings --
     links_base_url: str = Field(
         "http://127.0.0.1:8000/",
-        description="The start of every short URL; the link's code is appended to it.",
+        description="The start of every short URL; the link's code is appended to it "
+        "(after a `/`, added when the value does not end with one).",
+    )
+    links_commit_wait_ms: float = Field(
+        0.0,
+        ge=0,
+        le=1000,
+        description="How long the click writer gathers clicks after the first one of a batch "
+        "before committing them together (each redirect waits for its click's commit). With 0 "
+        "a batch is what arrived while the previous commit ran, which grows with the load.",
+    )
+    links_commit_max_clicks: int = Field(
+        256,
+        ge=1,
+        le=5000,
+        description="The most clicks one commit holds; as many queued end the writer's wait.",
+    )
+    links_cache_size: int = Field(
+        10_000,
+        ge=0,
+        description="Short links a worker keeps in memory for redirects (0: none). Each entry "
+        "is re-read from the database after a minute.",
     )
 
 

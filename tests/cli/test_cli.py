@@ -24,7 +24,7 @@ def cheap_argon2(monkeypatch):
 
 
 def smscd(*args: str) -> str:
-    result = runner.invoke(app, list(args))
+    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -118,7 +118,8 @@ def test_seed_demo_is_deterministic(tmp_path, cheap_argon2):
         )
         engine = sync_engine(url)
         with engine.connect() as conn:
-            assert conn.execute(select(func.count()).select_from(messages)).scalar() == 220
+            count = conn.execute(select(func.count()).select_from(messages)).scalar()
+            assert count == 230  # demo 200, demo2 20, demo-sub 10
             found = [tuple(r) for r in conn.execute(select(messages).order_by(messages.c.int_id))]
         engine.dispose()
         return found

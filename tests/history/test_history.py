@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api import call, call_json
-from factories import add_sent, sent
+from tests.api import call, call_json
+from tests.factories import add_sent, sent
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = 1_790_000_000  # the tests' clock: 21.09.2026 17:13:20 in Moscow

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from api import call_json
-from factories import add_sent, sent
+from tests.api import call_json
+from tests.factories import add_sent, sent
 
 TEXT = 'Привет, "мир" <&>\nстрока 2'
 SEND_TS = 1_789_999_400  # 21.09.2026 17:03:20 in Moscow

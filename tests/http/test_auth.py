@@ -7,12 +7,12 @@ import hashlib
 import pytest
 from starlette.testclient import TestClient
 
-from api import call
-from conftest import FAST_ARGON2, TEST_PASSWORDS
-from factories import add_sent, sent
 from smscd.accounts.service import revoke_api_keys, set_password
 from smscd.app import create_app
 from smscd.settings import load_settings
+from tests.api import call
+from tests.conftest import FAST_ARGON2, TEST_PASSWORDS
+from tests.factories import add_sent, sent
 
 SEND_TS = 1_789_999_400
 REFUSED = "0,-2"

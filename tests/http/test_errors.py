@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from api import call
 from smscd import errors
 from smscd.db.gateway import PostgresDatabase, SqliteDatabase
 from smscd.http.replies import render_error
+from tests.api import call
 
 EVERY_ERROR = [
     (errors.ParametersError(), 1, "parameters error"),

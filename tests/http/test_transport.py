@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from factories import add_sent, sent
+from tests.factories import add_sent, sent
 
 SEND_TS = 1_789_999_400
 

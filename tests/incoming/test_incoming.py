@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api import call, call_json
-from factories import add_incoming, incoming
+from tests.api import call, call_json
+from tests.factories import add_incoming, incoming
 
 NOW = 1_790_000_000  # 21.09.2026 17:13:20 in Moscow; midnight there is NOW - 62000
 MIDNIGHT = NOW - 62_000

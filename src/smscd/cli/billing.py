@@ -1,10 +1,133 @@
-"""``smscd rates`` and ``smscd account topup`` (filled in by the billing work)."""
+"""``smscd rates set|list`` and ``smscd account topup``.
 
-from collections.abc import Callable
+The small helpers below mirror those of cli/main.py (which imports this module, so this
+module cannot import it back).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import Engine, select
+
+from smscd import money
+from smscd.accounts.service import AccountError, account_id
+from smscd.accounts.tables import accounts
+from smscd.billing import service, store
+from smscd.billing.rates import RateError
+from smscd.billing.tables import MAIN_BALANCE, SECOND_BALANCE
+from smscd.db.engine import sync_engine
+from smscd.db.urls import DatabaseUrl
+from smscd.settings import load_settings
 
 rates_app = typer.Typer(help="Currency rates for statistics.", no_args_is_help=True)
-account_commands: list[
-    tuple[str, Callable[..., None]]
-] = []  # (name, function) added to `smscd account`
+
+console = Console()
+err_console = Console(stderr=True)
+
+DatabaseOption = Annotated[
+    str | None, typer.Option("--database", help="Database URL (default: SMSCD_DATABASE_URL).")
+]
+TOPUP_MAX = Decimal(10) ** 13  # hundredths fit a BIGINT many times over
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code)
+
+
+@contextmanager
+def _engine(database: str | None) -> Iterator[Engine]:
+    """An engine for one command (``--database`` over the settings), disposed after it."""
+    try:
+        settings = load_settings(**({"database_url": database} if database else {}))
+        DatabaseUrl.parse(settings.database_url)
+    except ValueError as exc:
+        raise _fail(str(exc), 2) from exc
+    engine = sync_engine(settings.database_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@rates_app.command("set")
+def rates_set(
+    from_currency: Annotated[str, typer.Argument(metavar="FROM", help="Currency, e.g. RUB.")],
+    to_currency: Annotated[str, typer.Argument(metavar="TO", help="Currency, e.g. USD.")],
+    rate: Annotated[str, typer.Argument(help="What 1 FROM is worth in TO, e.g. 0.0108.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Set the rate get_stat converts FROM into TO with (replaces the old one)."""
+    try:
+        with _engine(database) as engine, engine.begin() as conn:
+            stored = service.set_rate(conn, from_currency, to_currency, rate, int(time.time()))
+    except RateError as exc:
+        raise _fail(str(exc)) from exc
+    console.print(f"1 {stored.from_currency} = {stored.rate} {stored.to_currency}")
+
+
+@rates_app.command("list")
+def rates_list(database: DatabaseOption = None) -> None:
+    """List the rates."""
+    with _engine(database) as engine, engine.connect() as conn:
+        rates = service.list_rates(conn)
+    table = Table("from", "to", "rate", "updated (UTC)")
+    for rate in rates:
+        updated = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(rate.updated_at))
+        table.add_row(rate.from_currency, rate.to_currency, str(rate.rate), updated)
+    console.print(table)
+
+
+def _amount(text: str) -> int:
+    """A positive amount with at most two decimal places, in hundredths."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation as exc:
+        raise _fail(f"not an amount: {text!r}") from exc
+    if not value.is_finite() or value <= 0 or value >= TOPUP_MAX:
+        raise _fail(f"an amount is above 0 and below {TOPUP_MAX}, not {text!r}")
+    if value != value.quantize(Decimal("0.01")):
+        raise _fail(f"an amount has at most two decimal places, not {text!r}")
+    return money.to_hundredths(value)
+
+
+def topup(
+    login: str,
+    amount: Annotated[str, typer.Argument(help="In the account's currency, e.g. 1500.00.")],
+    balance2: Annotated[
+        bool, typer.Option("--balance2", help="Pay into the second balance, not the main.")
+    ] = False,
+    note: Annotated[str, typer.Option(help="Kept with the payment.")] = "",
+    database: DatabaseOption = None,
+) -> None:
+    """Pay AMOUNT into an account; prints the new balance."""
+    hundredths = _amount(amount)
+    balance = SECOND_BALANCE if balance2 else MAIN_BALANCE
+    try:
+        with _engine(database) as engine, engine.begin() as conn:
+            found = account_id(conn, login)
+            currency = conn.execute(
+                select(accounts.c.currency).where(accounts.c.id == found)
+            ).scalar_one()
+            store.pay(conn, found, hundredths, balance, int(time.time()), note)
+            now = service.balances(conn, found)[balance]
+    except (AccountError, store.LedgerError) as exc:
+        raise _fail(str(exc)) from exc
+    which = "second" if balance2 else "main"
+    console.print(
+        f"{login}: {money.to_text(hundredths)} {currency} paid into the {which} balance;"
+        f" balance {money.to_text(now)} {currency}",
+        highlight=False,
+    )
+
+
+# (name, function) added to `smscd account`
+account_commands: list[tuple[str, Callable[..., None]]] = [("topup", topup)]

@@ -34,6 +34,12 @@ class Database(ABC):
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
+    async def execute(self, sql: str, params: Sequence[Any]) -> None:
+        """Run one writing statement as a transaction of its own (a statement is atomic)
+        and return once it is durably committed: SQLite on the one writer connection (WAL,
+        ``synchronous=FULL``), PostgreSQL on a pool connection."""
+        raise NotImplementedError
+
     @abstractmethod
     async def close(self) -> None: ...
 
@@ -45,6 +51,8 @@ class SqliteDatabase(Database):
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="smscd-sqlite")
+        # One writer thread, so one writer connection: writes queue here, not on the lock.
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="smscd-sqlite-writer")
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -65,7 +73,18 @@ class SqliteDatabase(Database):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._fetch_all, sql, params)
 
+    def _execute(self, sql: str, params: Sequence[Any]) -> None:
+        # Autocommit: SQLite takes the write lock, writes, syncs and lets go within the one
+        # step, where this thread does not hold the GIL, so the lock is never held while
+        # the thread waits for the interpreter (an explicit BEGIN ... COMMIT would be).
+        self._connection().execute(sql, params)
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._writer, self._execute, sql, params)
+
     async def close(self) -> None:
+        self._writer.shutdown(wait=True)
         self._executor.shutdown(wait=True)
         with self._lock:
             for conn in self._connections:
@@ -100,6 +119,13 @@ class PostgresDatabase(Database):
             pg_sql = self._sql[sql] = numbered_placeholders(sql)
         async with self._pool.acquire() as conn:
             return list(await conn.fetch(pg_sql, *params))
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> None:
+        pg_sql = self._sql.get(sql)
+        if pg_sql is None:
+            pg_sql = self._sql[sql] = numbered_placeholders(sql)
+        async with self._pool.acquire() as conn:
+            await conn.execute(pg_sql, *params)
 
     async def close(self) -> None:
         await self._pool.close()

@@ -247,5 +247,5 @@ def seed(
 
 
 def total_rows(messages: int) -> int:
-    """How many rows ``seed`` writes, for a progress bar."""
-    return messages + max(messages // 10, 1) + 3000 + 300
+    """How many message rows ``seed`` writes (demo, demo2, demo-sub), for a progress bar."""
+    return messages + max(messages // 10, 1) + max(messages // 20, 1) + 3000 + 300

@@ -1,12 +1,59 @@
-"""``tinyurls.php?get=1`` and ``add=1`` (placeholders until the links work lands)."""
+"""``tinyurls.php``: ``get=1`` (reference, "Getting data about a short link") and ``add=1``
+(ours: creating a short link), both for the authenticated account's own links only.
 
-from smscd.errors import ParametersError
+Decisions [ours] (docs/links.md): ``get`` takes ``id`` or ``link`` (``id`` wins when both
+are given); by ``link``, a text without a scheme also finds its ``http://`` and
+``https://`` forms, and the newest matching link answers. ``add`` of a link the account
+already has returns that link.
+"""
+
+from __future__ import annotations
+
+from smscd.dates import zone_clock
+from smscd.errors import NotFoundError, ParametersError
 from smscd.http.context import ApiRequest, Reply
+from smscd.links import layout, queries, urls
+from smscd.links.service import LinkService
+
+MAX_ID = 2**63 - 1
+
+
+def stats_query(request: ApiRequest) -> queries.StatsQuery:
+    params = request.params
+    today = zone_clock(request.account.timezone).today(request.now)
+    counters = queries.Counters.on(today)
+    link_id = params.integer("id", 0, 1, MAX_ID)
+    if link_id:
+        return queries.StatsQuery(request.account.id, counters, link_id=link_id)
+    link = params.get("link")
+    if not link:
+        raise ParametersError("id or link is required")
+    candidates = urls.lookup_candidates(link)
+    if not candidates:
+        raise NotFoundError("link")
+    return queries.StatsQuery(
+        request.account.id,
+        counters,
+        urls=candidates,
+        url_hashes=[urls.url_hash(candidate) for candidate in candidates],
+    )
 
 
 async def get_link(request: ApiRequest) -> Reply:
-    raise ParametersError("not implemented yet")
+    service: LinkService = request.services.links
+    sql, args = queries.stats(stats_query(request))
+    rows = await request.db.fetch_all(sql, args)
+    if not rows:
+        raise NotFoundError("link")
+    row = max(rows, key=lambda found: int(found[0]))  # the newest of several forms
+    link_id, code, *counts = row
+    record = layout.stats_record((link_id, *counts), service.short_url(code))
+    return Reply(layout.STATS, [record], single=True)
 
 
 async def add_link(request: ApiRequest) -> Reply:
-    raise ParametersError("not implemented yet")
+    service: LinkService = request.services.links
+    link = urls.checked_link(request.params.get("link"))
+    created = await service.add(request.account.id, link, request.now)
+    record = layout.added_record(created.link_id, service.short_url(created.code))
+    return Reply(layout.ADDED, [record], single=True)

@@ -1,15 +1,123 @@
-"""The short-link service a worker holds (placeholder until the links work lands)."""
+"""The short-link service a worker holds: creating links, following them, counting clicks.
 
+``start`` is called from the app's lifespan (app.py) and its result is
+``request.services.links``. It owns the worker's :class:`ClickWriter` and a small cache of
+the links the redirect route has looked up (a link's code, URL and account never change;
+the account's time zone is re-read after :data:`CACHE_SECONDS`).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
+from smscd.dates import ZoneClock, zone_clock
 from smscd.db.gateway import Database
+from smscd.errors import ServiceUnavailableError
+from smscd.links import queries, urls
+from smscd.links.clicks import ClickWriter
 from smscd.settings import Settings
 
+CODE_ATTEMPTS = 5  # a new code is taken with probability ~links/62^8: retries are rare
+CACHE_SECONDS = 60.0
 
-async def start(settings: Settings, db: Database, clock: Callable[[], float]) -> Any:
-    return None
+
+_EPOCH = date(1970, 1, 1)
 
 
-async def stop(service: Any) -> None:
-    return None
+@lru_cache(maxsize=4096)
+def _day_number(days: int) -> int:
+    return queries.day_number(_EPOCH + timedelta(days=days))
+
+
+def local_day(clock: ZoneClock, now: float) -> int:
+    """The ``link_days.day`` of ``now`` in the clock's zone (the zone's offset is memoised
+    by ``ZoneClock``: this is on the path of every click)."""
+    ts = int(now)
+    return _day_number((ts + clock.offset(ts)) // 86400)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a redirect needs to know about a link."""
+
+    link_id: int
+    location: str  # the original URL, as an ASCII Location value
+    clock: ZoneClock  # the account's zone: a click counts on its local day
+    expires: float  # monotonic seconds
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    link_id: int
+    code: str
+
+
+class LinkService:
+    def __init__(self, settings: Settings, db: Database, clock: Callable[[], float]) -> None:
+        self.db = db
+        self.clock = clock
+        base = settings.links_base_url
+        self.base_url = base if base.endswith("/") else f"{base}/"
+        self.clicks = ClickWriter(
+            db, settings.links_commit_wait_ms / 1000, settings.links_commit_max_clicks
+        )
+        self._cache: OrderedDict[str, Target] = OrderedDict()
+        self._cache_size = settings.links_cache_size
+
+    def short_url(self, code: str) -> str:
+        return f"{self.base_url}{code}"
+
+    async def add(self, account_id: int, url: str, now: float) -> Created:
+        """The account's short link to ``url``: the one it has, or a new one."""
+        digest = urls.url_hash(url)
+        for _ in range(CODE_ATTEMPTS):
+            row = await self.db.fetch_one(queries.BY_URL_HASH, [account_id, digest])
+            if row is not None:
+                link_id, code, stored = row
+                if stored != url:  # two URLs with the same 64-bit hash: never seen
+                    raise ServiceUnavailableError("url hash collision")
+                return Created(link_id, code)
+            await self.db.execute(
+                queries.INSERT, [account_id, urls.new_code(), url, digest, int(now)]
+            )
+        raise ServiceUnavailableError("no free link code")
+
+    async def target(self, code: str, monotonic: float) -> Target | None:
+        """The link behind ``code``, or None when there is none."""
+        target = self._cache.get(code)
+        if target is not None and target.expires > monotonic:
+            return target
+        row = await self.db.fetch_one(queries.BY_CODE, [code])
+        if row is None:
+            return None
+        link_id, url, timezone = row
+        target = Target(
+            link_id, urls.location(url), zone_clock(ZoneInfo(timezone)), monotonic + CACHE_SECONDS
+        )
+        if self._cache_size:
+            self._cache[code] = target
+            self._cache.move_to_end(code)
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return target
+
+    async def click(self, target: Target) -> None:
+        """Count a click now, on the account's local day; returns once committed."""
+        await self.clicks.record(target.link_id, local_day(target.clock, self.clock()))
+
+    async def close(self) -> None:
+        await self.clicks.close()
+
+
+async def start(settings: Settings, db: Database, clock: Callable[[], float]) -> LinkService:
+    return LinkService(settings, db, clock)
+
+
+async def stop(service: LinkService | None) -> None:
+    if service is not None:
+        await service.close()

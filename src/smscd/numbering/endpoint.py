@@ -1,8 +1,46 @@
-"""``info.php?get_operator=1`` (placeholder until the numbering work lands)."""
+"""``info.php?get_operator=1``: the country, operator, region, MCC, MNC and time zone of a
+number or of a list of numbers.
 
-from smscd.errors import ParametersError
+Reference "Getting information about the operator"; compat.md ("Endpoint decisions");
+docs/numbering.md for users. Answered from the worker's memory (directory.py), never with
+a query per number.
+"""
+
+from __future__ import annotations
+
+from smscd.errors import NotFoundError, ParametersError, ServiceUnavailableError
 from smscd.http.context import ApiRequest, Reply
+from smscd.numbering import layout
+from smscd.numbering.service import NumberingService
+from smscd.phones import normalise_phone
+
+MAX_PHONES = 100  # [ours]: the size of a page of history; more in one request is error 1
+
+
+def phones_of(request: ApiRequest) -> list[str]:
+    """The ``phone`` parameter: one number or a list (``,`` or ``;``), normalised."""
+    raw = request.params.listed("phone")
+    if not raw:
+        raise ParametersError("phone missing")
+    if len(raw) > MAX_PHONES:
+        raise ParametersError("too many phones")
+    return [normalise_phone(phone) for phone in raw]
 
 
 async def get_operator(request: ApiRequest) -> Reply:
-    raise ParametersError("not implemented yet")
+    phones = phones_of(request)
+    service: NumberingService | None = request.services.numbering
+    if service is None:
+        raise ServiceUnavailableError("numbering service not started")
+    await service.refresh(request.now)
+    directory = service.directory
+    language = request.account.language
+    if len(phones) == 1:
+        record = directory.record(phones[0], language, request.now)
+        if record is None:
+            raise NotFoundError("operator")
+        return Reply(layout.OPERATOR, [record], single=True)
+    return Reply(
+        layout.OPERATOR_LIST,
+        [layout.listed(phone, directory.record(phone, language, request.now)) for phone in phones],
+    )

@@ -1,0 +1,88 @@
+"""End to end: short links through the real `smscd serve` with two worker processes, whose
+click writers share the database (the turn-taking of docs/links.md, "group commit")."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from smscd.links import store
+
+READY_TIMEOUT = 60
+CLICKS = 120
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(backend, tmp_path_factory) -> Iterator[str]:
+    """`smscd serve --workers 2` on the test database (SQLite or PostgreSQL)."""
+    port = _free_port()
+    env = {**os.environ, "SMSCD_DATABASE_URL": backend.url, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "smscd.cli", "serve", "--port", str(port), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=tmp_path_factory.mktemp("links-e2e"),
+    )
+    assert process.stdout is not None
+    try:
+        selector = selectors.DefaultSelector()
+        selector.register(process.stdout, selectors.EVENT_READ)
+        started, deadline, seen = 0, time.monotonic() + READY_TIMEOUT, []
+        while started < 2:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not selector.select(remaining):
+                raise AssertionError("server did not start:\n" + "".join(seen))
+            line = process.stdout.readline()
+            if not line:
+                raise AssertionError("server exited:\n" + "".join(seen))
+            seen.append(line)
+            started += "Started worker" in line
+        selector.close()
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        process.stdout.close()
+
+
+def test_concurrent_clicks_on_two_workers_are_all_counted(server, backend, make_account):
+    account = make_account()
+    with backend.engine.begin() as conn:
+        link = store.add_link(conn, account.id, "https://example.com/e2e", int(time.time()))
+    short = f"{server}/{link.code}"
+
+    def click(_: int) -> int:
+        with httpx.Client() as http:  # a connection each: spread over both workers
+            reply = http.get(short)
+        assert reply.headers["location"] == "https://example.com/e2e"
+        return reply.status_code
+
+    with ThreadPoolExecutor(24) as pool:
+        statuses = list(pool.map(click, range(CLICKS)))
+    assert statuses == [302] * CLICKS
+    assert httpx.head(short).status_code == 302  # not counted
+    reply = httpx.get(
+        f"{server}/sys/tinyurls.php",
+        params={"get": 1, "apikey": account.key, "id": link.id, "fmt": 1},
+    )
+    link_id, cnt, _mon, day, yesterday, _pmon, short_url = reply.text.split(",")
+    assert (link_id, short_url) == (str(link.id), f"http://127.0.0.1:8000/{link.code}")
+    # The server runs on the real clock: the clicks may straddle a midnight.
+    assert int(cnt) == int(day) + int(yesterday) == CLICKS
