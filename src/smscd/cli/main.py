@@ -310,6 +310,7 @@ def _serve(settings: Settings) -> None:
     # Workers are separate processes that read their settings again: hand over what the
     # command line chose through the environment (the one place settings travel by env).
     os.environ["SMSCD_DATABASE_URL"] = settings.database_url
+    os.environ["SMSCD_LINKS_BASE_URL"] = settings.links_base_url
     console.print(
         f"smscd serving {DatabaseUrl.parse(settings.database_url).redacted()} "
         f"on http://{settings.host}:{settings.port} with {settings.workers} worker(s)"
@@ -330,7 +331,9 @@ def demo(
     port: Annotated[int, typer.Option(help="Listen port.")] = 8000,
 ) -> None:
     """Seed ./smscd-demo.db if it does not exist, then serve it on 127.0.0.1."""
-    settings = _settings(DEMO_DATABASE, host="127.0.0.1", port=port)
+    settings = _settings(
+        DEMO_DATABASE, host="127.0.0.1", port=port, links_base_url=f"http://127.0.0.1:{port}/"
+    )
     seed = 1
     if not Path("smscd-demo.db").exists():
         console.print("seeding ./smscd-demo.db (once) ...")
@@ -345,6 +348,13 @@ def demo(
         "&charset=utf-8'",
         f"curl '{base}/get.php?get_answers=1&login=demo&psw=demo&hour=24&fmt=1&charset=utf-8'",
         f"curl '{base}/get.php?get_answers=1&login=&psw={key}&hour=168&cnt=5&fmt=3&charset=utf-8'",
+        f"curl '{base}/get.php?get_stat=1&login=demo&psw=demo&charset=utf-8'",
+        f"curl '{base}/get.php?get_price=1&login=demo&psw=demo&fmt=3&charset=utf-8'",
+        f"curl '{base}/info.php?get_operator=1&login=demo&psw=demo&phone=79161234567,"
+        "4915112345678&charset=utf-8'",
+        f"curl '{base}/tinyurls.php?add=1&login=demo&psw=demo&link=https://example.org/"
+        "&charset=utf-8'",
+        f"curl '{base}/tinyurls.php?get=1&login=demo&psw=demo&id=1&fmt=3&charset=utf-8'",
     ):
         console.print(line, highlight=False, soft_wrap=True)
     console.print()
