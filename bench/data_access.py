@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import platform
 import sqlite3
 import sys
 import tempfile
@@ -22,11 +23,13 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fixtures import history_mix, seeded_database
 from history import open_services, render_history
+from serving import NOISE_WARNING, machine_busy_seconds
 from smscd.db.engine import configure_sqlite
 from smscd.db.gateway import Database, Row, SqliteDatabase
 from smscd.settings import load_settings
@@ -62,8 +65,11 @@ async def statements(database: Path) -> list[Statement]:
     return recorder.statements
 
 
-async def rate(fetch: Fetch, work: list[Statement], tasks: int, duration: float) -> float:
-    """Queries/second of ``tasks`` concurrent loops over ``work`` for ``duration`` seconds."""
+async def rate(
+    fetch: Fetch, work: list[Statement], tasks: int, duration: float
+) -> tuple[float, float]:
+    """Queries/second of ``tasks`` concurrent loops over ``work`` for ``duration`` seconds,
+    and the cores other processes used meanwhile (noise)."""
     for sql, args in work:  # warm-up, and a check that every statement finds rows
         if not await fetch(sql, args):
             raise RuntimeError(f"no rows for {sql} {args}")
@@ -77,9 +83,11 @@ async def rate(fetch: Fetch, work: list[Statement], tasks: int, duration: float)
             await fetch(sql, args)
             counts[slot] += 1
 
-    started = time.perf_counter()
+    busy, cpu, started = machine_busy_seconds(), time.process_time(), time.perf_counter()
     await asyncio.gather(*(loop(slot) for slot in range(tasks)))
-    return sum(counts) / (time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    other = machine_busy_seconds() - busy - (time.process_time() - cpu)
+    return sum(counts) / elapsed, max(other / elapsed, 0.0)
 
 
 async def variants(
@@ -131,11 +139,20 @@ async def measure(database: Path, tasks: int, duration: float) -> None:
         gateway = SqliteDatabase(str(database), threads)
         stack.push_async_callback(gateway.close)
         found = await variants(database, gateway, threads, stack)
+        print(
+            f"smscd data access, {datetime.now():%Y-%m-%d %H:%M}; {database.name},"
+            f" {len(work)} statements; Python {platform.python_version()},"
+            f" SQLite {sqlite3.sqlite_version}, {duration:g} s per figure"
+        )
         print(f"{'variant':52} {'1 task':>10} {f'{tasks} tasks':>10}   (queries/s)")
+        noise = 0.0
         for name, fetch in found.items():
-            sequential = await rate(fetch, work, 1, duration)
-            concurrent = await rate(fetch, work, tasks, duration)
+            sequential, other = await rate(fetch, work, 1, duration)
+            concurrent, other_concurrent = await rate(fetch, work, tasks, duration)
+            noise = max(noise, other, other_concurrent)
             print(f"{name:52} {sequential:>10,.0f} {concurrent:>10,.0f}", flush=True)
+        if noise > NOISE_WARNING:
+            print(f"warning: other work used up to {noise:.2f} cores during the figures")
 
 
 def main() -> int:

@@ -66,16 +66,19 @@ def _remove_database(path: Path) -> None:
 def seeded_database(directory: Path, messages: int, *, reuse: bool) -> Path:
     """A database of ``directory`` seeded with ``messages`` sent messages for ``demo``.
 
-    With ``reuse``, an existing fresh file from an earlier run is migrated and returned. A new
+    With ``reuse``, a fresh file from an earlier run is migrated and returned (seeded again
+    if its schema cannot be migrated any more: migrations change during development). A new
     one is seeded under a temporary name and renamed only when complete, so that an
     interrupted run never leaves a half-seeded cache behind.
     """
     path = directory / f"smscd-demo-{messages}-seed{SEED}.db"
     if reuse and _usable_cache(path):
-        print(f"reusing {path} (schema brought up to date)", flush=True)
         upgrade = [*smscd_command(), "db", "upgrade", "--database", f"sqlite:///{path}"]
-        subprocess.run(upgrade, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 -- our own argv
-        return path
+        migrated = subprocess.run(upgrade, capture_output=True, check=False)  # noqa: S603
+        if migrated.returncode == 0:
+            print(f"reusing {path} (schema brought up to date)", flush=True)
+            return path
+        print(f"cannot migrate {path}; seeding it again", flush=True)
     partial = path.with_name(path.name + ".partial")
     _remove_database(partial)
     print(f"seeding {path} with {messages:,} messages ...", flush=True)

@@ -1,6 +1,11 @@
 """Benchmark of ``get.php?get_messages=1``: HTTP throughput against its in-process limit,
 ``/healthz`` for scale, and latency at 10,000 against 1,000,000 messages.
 
+One run: seed (or reuse) the two databases; run the request mix in-process (the endpoint's
+work without HTTP) in as many processes as server workers; start ``smscd serve`` on each
+database; time sequential requests against both; load the large one with ``wrk`` (the mix,
+then ``/healthz``); print a summary with the targets.
+
 Run from the project root (docs/performance.md explains the figures)::
 
     .venv/bin/python bench/history.py                          # full run, 10 s per figure
@@ -21,11 +26,7 @@ import multiprocessing
 import os
 import platform
 import queue
-import re
-import resource
 import shutil
-import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -35,7 +36,6 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from fixtures import (
@@ -45,7 +45,18 @@ from fixtures import (
     history_mix,
     latency_requests,
     seeded_database,
-    smscd_command,
+)
+from serving import (
+    NOISE_WARNING,
+    READY_TIMEOUT,
+    BenchError,
+    Server,
+    Throughput,
+    WrkResult,
+    get,
+    machine_busy_seconds,
+    run_wrk,
+    warm_up,
 )
 from smscd.accounts.model import Account
 from smscd.accounts.passwords import Passwords
@@ -56,54 +67,20 @@ from smscd.http.auth import Authenticator
 from smscd.http.context import ApiRequest, Services
 from smscd.settings import load_settings
 
-BENCH_DIR = Path(__file__).resolve().parent
-ROTATE_LUA = BENCH_DIR / "rotate.lua"
 SMALL_MESSAGES = 10_000
-READY_TIMEOUT = 60.0
 TARGET_HTTP_SHARE = 0.7
 TARGET_LATENCY_RATIO = 1.5
-IDLE_PROBE = 0.2  # seconds between CPU samples when waiting for an idle server
-WARMUP_ROUNDS = 2
-NOISE_WARNING = 0.1  # cores of other work during a figure above which it is skewed
-
-
-class BenchError(RuntimeError):
-    """The benchmark could not measure (a server that does not start, an error reply)."""
 
 
 @dataclass(frozen=True)
 class Config:
     duration: float  # seconds of each throughput figure
-    warmup: float  # seconds of load before the HTTP figures
+    warmup: float  # seconds of each warm-up round before the HTTP figures
     workers: int  # server workers, and processes of the in-process limit
     connections: int  # wrk connections
     messages: int  # messages of the large database
     latency_requests: int  # sequential requests per latency figure
     cache_dir: Path | None
-
-
-# --- CPU accounting (Linux /proc) -----------------------------------------------------------
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a live process."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _machine_busy_seconds() -> float:
-    """CPU time all processors have spent not idle since boot."""
-    ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
-
-
-@dataclass(frozen=True)
-class Throughput:
-    """Requests/second, and where the machine's CPU went meanwhile (in cores)."""
-
-    rps: float
-    measured_cores: float  # the server's workers, or the in-process limit's processes
-    other_cores: float  # the rest of the machine (kernel, other work), wrk apart
 
 
 # --- the in-process limit -------------------------------------------------------------------
@@ -151,7 +128,7 @@ async def _limit_loop(
             await render_history(services, account, query)
         barrier.wait(READY_TIMEOUT)  # start together with the other processes
         count = 0
-        busy, cpu, started = _machine_busy_seconds(), time.process_time(), time.perf_counter()
+        busy, cpu, started = machine_busy_seconds(), time.process_time(), time.perf_counter()
         while time.perf_counter() < started + duration:
             await render_history(services, account, queries[count % len(queries)])
             count += 1
@@ -159,7 +136,7 @@ async def _limit_loop(
             requests=count,
             seconds=time.perf_counter() - started,
             cpu_seconds=time.process_time() - cpu,
-            machine_busy_seconds=_machine_busy_seconds() - busy,
+            machine_busy_seconds=machine_busy_seconds() - busy,
         )
     finally:
         await services.db.close()
@@ -211,114 +188,7 @@ def in_process_limit(database: Path, mix: list[HistoryRequest], config: Config) 
     )
 
 
-# --- the server and HTTP --------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class Server:
-    """``smscd serve`` on a free port, as a subprocess: ready when every worker has
-    started and ``/healthz`` answers; stopped (SIGTERM, then SIGKILL) on exit."""
-
-    def __init__(self, database: Path, workers: int, log: Path) -> None:
-        self.database = database
-        self.workers = workers
-        self.log = log
-        self.port = _free_port()
-        self.worker_pids: list[int] = []
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Server:
-        env = {**os.environ, "SMSCD_AUTH_CACHE_SECONDS": "300"}
-        database = f"sqlite:///{self.database}"
-        serve = ["serve", "--database", database, "--port", str(self.port)]
-        command = [*smscd_command(), *serve, "--workers", str(self.workers)]
-        with self.log.open("wb") as log:
-            self._process = subprocess.Popen(  # noqa: S603 -- our own argv
-                command,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                start_new_session=True,
-            )
-        try:
-            self._wait_ready()
-        except BaseException:
-            self._stop()
-            raise
-        return self
-
-    def __exit__(
-        self,
-        _type: type[BaseException] | None,
-        _exc: BaseException | None,
-        _tb: TracebackType | None,
-    ) -> None:
-        self._stop()
-
-    def _wait_ready(self) -> None:
-        assert self._process is not None
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise BenchError(f"smscd serve exited:\n{self.log.read_text()[-2000:]}")
-            text = self.log.read_text(errors="replace")
-            if text.count("Started worker-") >= self.workers and self._healthy():
-                self.worker_pids = [
-                    int(p) for p in re.findall(r"Spawning worker-\d+ with PID: (\d+)", text)
-                ]
-                return
-            time.sleep(0.05)  # polling interval, bounded by READY_TIMEOUT
-        raise BenchError(f"smscd serve not ready in {READY_TIMEOUT:.0f} s")
-
-    def _healthy(self) -> bool:
-        try:
-            return get(self.port, "/healthz")[0] == 200
-        except OSError:
-            return False
-
-    def _stop(self) -> None:
-        if self._process is None or self._process.poll() is not None:
-            return
-        self._process.terminate()
-        try:
-            self._process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self._process.pid, signal.SIGKILL)
-            self._process.wait()
-
-    def cpu_seconds(self) -> float:
-        """CPU time the workers have used so far."""
-        return sum(_cpu_seconds(pid) for pid in self.worker_pids)
-
-    def wait_idle(self) -> float:
-        """Wait until the workers use under a tenth of a core; the seconds it took."""
-        started = time.perf_counter()
-        before = self.cpu_seconds()
-        while time.perf_counter() - started < READY_TIMEOUT:
-            time.sleep(IDLE_PROBE)
-            now = self.cpu_seconds()
-            if now - before < 0.1 * IDLE_PROBE:
-                break
-            before = now
-        return time.perf_counter() - started - IDLE_PROBE
-
-
-def get(port: int, path: str, conn: http.client.HTTPConnection | None = None) -> tuple[int, bytes]:
-    """``GET path`` on 127.0.0.1 (over ``conn`` when given, kept alive): status and body."""
-    connection = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        if conn is None:
-            connection.close()
+# --- HTTP -------------------------------------------------------------------------------------
 
 
 def reply_rows(path: str, status: int, body: bytes) -> int:
@@ -333,69 +203,6 @@ def reply_rows(path: str, status: int, body: bytes) -> int:
 class Latency:
     median_ms: float
     records: int  # per reply
-
-
-@dataclass(frozen=True)
-class WrkResult:
-    throughput: Throughput  # measured_cores: the server's workers
-    wrk_cores: float  # CPU the load generator used
-    p50_ms: float
-    p99_ms: float
-    problems: str  # wrk's error lines, empty when none
-
-
-_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _wrk_ms(output: str, percentile: str) -> float:
-    match = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-    if not match:
-        raise BenchError(f"no {percentile}% line in wrk output:\n{output}")
-    return float(match[1]) * _UNITS_MS[match[2]]
-
-
-def run_wrk(server: Server, paths: list[str], duration: float, connections: int) -> WrkResult:
-    """``wrk -t1`` rotating over ``paths`` (bench/rotate.lua) for ``duration`` seconds."""
-    paths_file = server.log.with_name("paths.txt")
-    paths_file.write_text("\n".join(paths) + "\n")
-    url = f"http://127.0.0.1:{server.port}"
-    load = [f"-c{connections}", f"-d{duration:g}s", "--latency", "-s", str(ROTATE_LUA)]
-    command = ["wrk", "-t1", *load, url, "--", str(paths_file)]
-    children, server_cpu = resource.getrusage(resource.RUSAGE_CHILDREN), server.cpu_seconds()
-    busy, started = _machine_busy_seconds(), time.perf_counter()
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
-    elapsed = time.perf_counter() - started
-    busy = (_machine_busy_seconds() - busy) / elapsed
-    server_cores = (server.cpu_seconds() - server_cpu) / elapsed
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    wrk_cores = (after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime) / elapsed
-    rps = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
-    if not rps:
-        raise BenchError(f"no Requests/sec in wrk output:\n{output}")
-    problems = re.findall(r"^\s*(Non-2xx.*|Socket errors.*)$", output, re.MULTILINE)
-    return WrkResult(
-        throughput=Throughput(
-            float(rps[1]), server_cores, max(busy - server_cores - wrk_cores, 0.0)
-        ),
-        wrk_cores=wrk_cores,
-        p50_ms=_wrk_ms(output, "50"),
-        p99_ms=_wrk_ms(output, "99"),
-        problems="; ".join(problems),
-    )
-
-
-def warm_up(server: Server, paths: list[str], config: Config) -> None:
-    """Load rounds, each followed by a wait for the server to go idle.
-
-    A worker's first password requests each verify the password (argon2, ~0.2 s of CPU)
-    until one of them has filled the cache: under ``config.connections`` concurrent
-    requests that is a queue of verifications that outlives the load (docs/performance.md).
-    """
-    for _ in range(WARMUP_ROUNDS):
-        run_wrk(server, paths, config.warmup, config.connections)
-        busy = server.wait_idle()
-        if busy > 1:
-            print(f"  warm-up: the server stayed busy {busy:.1f} s after the load stopped")
 
 
 def validate_mix(server: Server, mix: list[HistoryRequest]) -> dict[str, list[int]]:
@@ -415,12 +222,12 @@ def median_latencies(
     kept-alive connection per server, after ``count // 10`` warm-up rounds."""
     conns = {label: http.client.HTTPConnection("127.0.0.1", port) for label, port in ports.items()}
     samples: dict[str, list[float]] = {label: [] for label in ports}
-    replies_: dict[str, tuple[int, bytes]] = {}
+    last: dict[str, tuple[int, bytes]] = {}
     try:
         for round_ in range(count // 10 + count):
             for label, port in ports.items():
                 started = time.perf_counter()
-                replies_[label] = get(port, request.path, conns[label])
+                last[label] = get(port, request.path, conns[label])
                 if round_ >= count // 10:
                     samples[label].append(time.perf_counter() - started)
     finally:
@@ -428,7 +235,7 @@ def median_latencies(
             conn.close()
     return {
         label: Latency(
-            statistics.median(samples[label]) * 1000, reply_rows(request.path, *replies_[label])
+            statistics.median(samples[label]) * 1000, reply_rows(request.path, *last[label])
         )
         for label in ports
     }
@@ -507,7 +314,7 @@ def run(config: Config) -> None:
             for kind, counts in validate_mix(server, mix).items():
                 print(f"  mix: {len(counts)} x {kind:9}  records per reply {counts}")
             paths = [request.path for request in mix]
-            warm_up(server, paths, config)
+            warm_up(server, paths, config.warmup, config.connections)
             served = run_wrk(server, paths, config.duration, config.connections)
             print(_wrk_line("get_messages via HTTP", served), flush=True)
             healthz = run_wrk(server, ["/healthz"], config.duration, config.connections)
@@ -558,6 +365,8 @@ def parse_args(argv: list[str] | None = None) -> Config:
     )
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (64)")
     args = parser.parse_args(argv)
+    if args.messages is not None and args.messages <= SMALL_MESSAGES:
+        parser.error(f"--messages must be above {SMALL_MESSAGES:,}, the small database")
     return Config(
         duration=args.duration or (3.0 if args.quick else 10.0),
         warmup=1.0 if args.quick else 3.0,

@@ -6,6 +6,7 @@ their own settings and clock. The route table is the API's public surface (a tes
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -40,7 +41,9 @@ async def healthz(_request: Request) -> Response:
 
 
 def create_app(
-    settings: Settings | None = None, clock: Callable[[], float] = time.time
+    settings: Settings | None = None,
+    clock: Callable[[], float] = time.time,
+    freeze_gc: bool = False,
 ) -> Starlette:
     settings = settings or load_settings()
     running = Running()
@@ -60,6 +63,11 @@ def create_app(
         services.numbering = await numbering_service.start(settings, db)
         services.links = await link_service.start(settings, db, clock)
         running.services = services
+        if freeze_gc:
+            # Everything made at start lives as long as the worker: keep the cyclic garbage
+            # collector from walking it again on every collection (measured on the redirect
+            # path: about 10 % less CPU per request, p99 80 ms -> 30 ms; docs/performance.md).
+            gc.freeze()
         try:
             yield
         finally:
@@ -92,4 +100,4 @@ def create_app(
 
 def create_app_from_env() -> Starlette:
     """Entry point for the ASGI server (``smscd.app:create_app_from_env``, factory)."""
-    return create_app()
+    return create_app(freeze_gc=True)

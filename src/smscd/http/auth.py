@@ -81,6 +81,7 @@ class Authenticator:
         self._clock = clock
         self._cache_key = secrets.token_bytes(32)
         self._verified: dict[bytes, float] = {}
+        self._inflight: dict[bytes, asyncio.Future[bool]] = {}
 
     async def authenticate(self, params: Params, client_ip: str | None) -> Account:
         login = params.values.get("login", "")
@@ -119,9 +120,7 @@ class Authenticator:
         now = self._clock()
         expires = self._verified.get(token)
         if expires is None or expires < now:
-            loop = asyncio.get_running_loop()
-            ok = await loop.run_in_executor(None, self._passwords.verify, stored_hash, psw)
-            if not ok:
+            if not await self._verify_once(token, stored_hash, psw):
                 raise AuthorisationError("wrong password")
             if self._cache_seconds:
                 if len(self._verified) >= _CACHE_LIMIT:
@@ -130,3 +129,18 @@ class Authenticator:
         if not ip_allowed(row[3], client_ip):
             raise AuthorisationError("address not allowed")
         return _account(row)
+
+    async def _verify_once(self, token: bytes, stored_hash: str, psw: str) -> bool:
+        """argon2 for these credentials, run once however many requests ask at the same time.
+
+        Without this, a client that opens many connections to a freshly started worker sets
+        off one slow argon2 check per request before the first one is cached (measured: 126
+        checks of 0.2 s for one login, docs/performance.md).
+        """
+        running = self._inflight.get(token)
+        if running is None:
+            loop = asyncio.get_running_loop()
+            running = loop.run_in_executor(None, self._passwords.verify, stored_hash, psw)
+            self._inflight[token] = running
+            running.add_done_callback(lambda _f: self._inflight.pop(token, None))
+        return bool(await asyncio.shield(running))

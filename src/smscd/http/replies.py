@@ -138,6 +138,10 @@ def render_records(layout: Layout, records: Sequence[Record], fmt: int) -> str:
             for record in records
         )
         return f"<{layout.xml_list}>\n{body}\n</{layout.xml_list}>"
+    if records and tuple(records[0]) == layout.fields:
+        # Records built in the layout's order (history's are) go to the encoder as they are:
+        # copying 100 dicts was about 8 % of a history request (docs/performance.md).
+        return json_text(records)
     return json_text([{key: record[key] for key in layout.fields} for record in records])
 
 
