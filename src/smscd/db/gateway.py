@@ -34,6 +34,12 @@ class Database(ABC):
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
+    async def fetch_point(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        """A lookup by a unique or near-unique key (an account by login, a key by prefix):
+        a few rows from one index seek. SQLite runs it on the calling thread, since the
+        trip through the thread pool costs more than the query (docs/performance.md)."""
+        return await self.fetch_all(sql, params)
+
     async def execute(self, sql: str, params: Sequence[Any]) -> None:
         """Run one writing statement as a transaction of its own (a statement is atomic)
         and return once it is durably committed: SQLite on the one writer connection (WAL,
@@ -72,6 +78,11 @@ class SqliteDatabase(Database):
     async def fetch_all(self, sql: str, params: Sequence[Any]) -> list[Row]:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._fetch_all, sql, params)
+
+    async def fetch_point(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        # WAL readers never wait for the writer, and an index seek takes microseconds:
+        # cheaper on the event loop than a hand-off to the pool and back.
+        return self._fetch_all(sql, params)
 
     def _execute(self, sql: str, params: Sequence[Any]) -> None:
         # Autocommit: SQLite takes the write lock, writes, syncs and lets go within the one

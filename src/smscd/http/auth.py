@@ -98,7 +98,7 @@ class Authenticator:
     async def _by_key(self, key: str, client_ip: str | None) -> Account:
         if not apikeys.looks_like_key(key):
             raise AuthorisationError("malformed key")
-        rows = await self._db.fetch_all(q.ACCOUNT_BY_KEY_PREFIX, (key[: apikeys.PREFIX_LEN],))
+        rows = await self._db.fetch_point(q.ACCOUNT_BY_KEY_PREFIX, (key[: apikeys.PREFIX_LEN],))
         for row in rows:
             if apikeys.matches(row[0], row[1], key):
                 account_row = row[2:]
@@ -108,9 +108,10 @@ class Authenticator:
         raise AuthorisationError("unknown key")
 
     async def _by_password(self, login: str, psw: str, client_ip: str | None) -> Account:
-        row = await self._db.fetch_one(q.ACCOUNT_BY_LOGIN, (login,))
-        if row is None:
+        rows = await self._db.fetch_point(q.ACCOUNT_BY_LOGIN, (login,))
+        if not rows:
             raise AuthorisationError("unknown login")
+        row = rows[0]
         stored_hash: str = row[2]
         token = hmac.new(
             self._cache_key,
