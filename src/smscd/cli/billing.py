@@ -1,8 +1,4 @@
-"""``smscd rates set|list`` and ``smscd account topup``.
-
-The small helpers below mirror those of cli/main.py (which imports this module, so this
-module cannot import it back).
-"""
+"""``smscd rates set|list`` and ``smscd account topup``."""
 
 from __future__ import annotations
 
@@ -13,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Engine, select
 
@@ -23,39 +18,18 @@ from smscd.accounts.tables import accounts
 from smscd.billing import service, store
 from smscd.billing.rates import RateError
 from smscd.billing.tables import MAIN_BALANCE, SECOND_BALANCE
-from smscd.db.engine import sync_engine
-from smscd.db.urls import DatabaseUrl
-from smscd.settings import load_settings
+from smscd.cli.common import DatabaseOption, command_database, console, fail
 
 rates_app = typer.Typer(help="Currency rates for statistics.", no_args_is_help=True)
 
-console = Console()
-err_console = Console(stderr=True)
-
-DatabaseOption = Annotated[
-    str | None, typer.Option("--database", help="Database URL (default: SMSCD_DATABASE_URL).")
-]
 TOPUP_MAX = Decimal(10) ** 13  # hundredths fit a BIGINT many times over
 
 
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {message}")
-    return typer.Exit(code)
-
-
 @contextmanager
-def _engine(database: str | None) -> Iterator[Engine]:
+def _engine(database_url: str | None) -> Iterator[Engine]:
     """An engine for one command (``--database`` over the settings), disposed after it."""
-    try:
-        settings = load_settings(**({"database_url": database} if database else {}))
-        DatabaseUrl.parse(settings.database_url)
-    except ValueError as exc:
-        raise _fail(str(exc), 2) from exc
-    engine = sync_engine(settings.database_url)
-    try:
+    with command_database(database_url) as (_, engine):
         yield engine
-    finally:
-        engine.dispose()
 
 
 @rates_app.command("set")
@@ -70,7 +44,7 @@ def rates_set(
         with _engine(database) as engine, engine.begin() as conn:
             stored = service.set_rate(conn, from_currency, to_currency, rate, int(time.time()))
     except RateError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     console.print(f"1 {stored.from_currency} = {stored.rate} {stored.to_currency}")
 
 
@@ -91,11 +65,11 @@ def _amount(text: str) -> int:
     try:
         value = Decimal(text.strip())
     except InvalidOperation as exc:
-        raise _fail(f"not an amount: {text!r}") from exc
+        raise fail(f"not an amount: {text!r}") from exc
     if not value.is_finite() or value <= 0 or value >= TOPUP_MAX:
-        raise _fail(f"an amount is above 0 and below {TOPUP_MAX}, not {text!r}")
+        raise fail(f"an amount is above 0 and below {TOPUP_MAX}, not {text!r}")
     if value != value.quantize(Decimal("0.01")):
-        raise _fail(f"an amount has at most two decimal places, not {text!r}")
+        raise fail(f"an amount has at most two decimal places, not {text!r}")
     return money.to_hundredths(value)
 
 
@@ -120,7 +94,7 @@ def topup(
             store.pay(conn, found, hundredths, balance, int(time.time()), note)
             now = service.balances(conn, found)[balance]
     except (AccountError, store.LedgerError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     which = "second" if balance2 else "main"
     console.print(
         f"{login}: {money.to_text(hundredths)} {currency} paid into the {which} balance;"

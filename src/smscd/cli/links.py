@@ -1,56 +1,20 @@
-"""``smscd links list|add``: an account's short links, from the command line.
-
-The small helpers below mirror those of cli/main.py (which imports this module, so this
-module cannot import it back).
-"""
+"""``smscd links list|add``: an account's short links, from the command line."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
-from sqlalchemy import Engine
 
 from smscd.accounts.service import AccountError, account_id
-from smscd.db.engine import sync_engine
-from smscd.db.urls import DatabaseUrl
+from smscd.cli.common import DatabaseOption, command_database, console, fail
 from smscd.errors import ParametersError
 from smscd.links import store, urls
-from smscd.settings import Settings, load_settings
+from smscd.settings import Settings
 
 links_app = typer.Typer(help="Short links.", no_args_is_help=True)
-
-console = Console()
-err_console = Console(stderr=True)
-
-DatabaseOption = Annotated[
-    str | None, typer.Option("--database", help="Database URL (default: SMSCD_DATABASE_URL).")
-]
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(code)
-
-
-@contextmanager
-def _engine(database: str | None) -> Iterator[tuple[Settings, Engine]]:
-    """The settings and an engine for one command, disposed after it."""
-    try:
-        settings = load_settings(**({"database_url": database} if database else {}))
-        DatabaseUrl.parse(settings.database_url)
-    except ValueError as exc:
-        raise _fail(str(exc), 2) from exc
-    engine = sync_engine(settings.database_url)
-    try:
-        yield settings, engine
-    finally:
-        engine.dispose()
 
 
 def _short_url(settings: Settings, code: str) -> str:
@@ -62,10 +26,10 @@ def _short_url(settings: Settings, code: str) -> str:
 def links_list(login: str, database: DatabaseOption = None) -> None:
     """List an account's short links with their total clicks."""
     try:
-        with _engine(database) as (settings, engine), engine.connect() as conn:
+        with command_database(database) as (settings, engine), engine.connect() as conn:
             rows = store.list_links(conn, account_id(conn, login))
     except AccountError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     table = Table(
         "id",
         "code",
@@ -90,10 +54,10 @@ def links_add(
     try:
         url = urls.checked_link(link.strip())
     except ParametersError as exc:
-        raise _fail(f"not a usable link: {exc.detail}") from exc
+        raise fail(f"not a usable link: {exc.detail}") from exc
     try:
-        with _engine(database) as (settings, engine), engine.begin() as conn:
+        with command_database(database) as (settings, engine), engine.begin() as conn:
             stored = store.add_link(conn, account_id(conn, login), url, int(time.time()))
     except AccountError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     console.print(f"{stored.id} {_short_url(settings, stored.code)}", highlight=False)

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 from sqlalchemy import Engine
@@ -25,11 +22,19 @@ from smscd.cli import billing as billing_cli
 from smscd.cli import links as links_cli
 from smscd.cli import numbering as numbering_cli
 from smscd.cli import tariffs as tariffs_cli
+from smscd.cli.common import (
+    DatabaseOption,
+    command_database,
+    command_settings,
+    console,
+    err_console,
+    fail,
+)
 from smscd.db import migrate
 from smscd.db.engine import sync_engine
 from smscd.db.urls import DatabaseUrl
 from smscd.demo import seed as demo_seed
-from smscd.settings import Settings, load_settings
+from smscd.settings import Settings
 
 app = typer.Typer(
     help="smscd: serve the SMSC-compatible API; manage accounts and keys; seed demo data.",
@@ -49,53 +54,17 @@ app.add_typer(links_cli.links_app, name="links")
 for _name, _command in billing_cli.account_commands:
     account_app.command(_name)(_command)
 
-console = Console()
-err_console = Console(stderr=True)
-
-DatabaseOption = Annotated[
-    str | None, typer.Option("--database", help="Database URL (default: SMSCD_DATABASE_URL).")
-]
-
 DEMO_DATABASE = "sqlite:///smscd-demo.db"
-
-
-def _settings(database: str | None = None, **overrides: object) -> Settings:
-    values = {k: v for k, v in overrides.items() if v is not None}
-    if database:
-        values["database_url"] = database
-    try:
-        settings = load_settings(**values)
-        DatabaseUrl.parse(settings.database_url)
-    except ValueError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
-    return settings
-
-
-@contextmanager
-def _database(database: str | None) -> Iterator[tuple[Settings, Engine]]:
-    """The settings and an engine for one command; the engine is disposed after it."""
-    settings = _settings(database)
-    engine = sync_engine(settings.database_url)
-    try:
-        yield settings, engine
-    finally:
-        engine.dispose()
 
 
 def _passwords(settings: Settings) -> Passwords:
     return Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
 
 
-def _fail(message: str) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {message}")
-    return typer.Exit(1)
-
-
 @db_app.command("upgrade")
 def db_upgrade(database: DatabaseOption = None) -> None:
     """Create or migrate the schema to the newest revision."""
-    with _database(database) as (_, engine):
+    with command_database(database) as (_, engine):
         migrate.upgrade(engine)
         revisions = ", ".join(sorted(migrate.current_revisions(engine)))
         console.print(f"schema at revision {revisions}")
@@ -113,7 +82,7 @@ def account_create(
     database: DatabaseOption = None,
 ) -> None:
     """Create an account (a sub-client with --parent)."""
-    with _database(database) as (settings, engine):
+    with command_database(database) as (settings, engine):
         _create_account(
             settings, engine, login, password, timezone, currency, language, parent, allowed_ips
         )
@@ -144,13 +113,13 @@ def _create_account(
         with engine.begin() as conn:
             service.create_account(conn, new, _passwords(settings))
     except service.AccountError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
 
 
 @account_app.command("list")
 def account_list(database: DatabaseOption = None) -> None:
     """List accounts."""
-    with _database(database) as (_, engine), engine.connect() as conn:
+    with command_database(database) as (_, engine), engine.connect() as conn:
         rows = service.list_accounts(conn)
     table = Table("login", "parent", "timezone", "currency", "language", "allowed ips")
     for row in rows:
@@ -171,10 +140,10 @@ def account_set_ips(
 ) -> None:
     """Set the addresses an account may use the API from."""
     try:
-        with _database(database) as (_, engine), engine.begin() as conn:
+        with command_database(database) as (_, engine), engine.begin() as conn:
             service.set_allowed_ips(conn, login, allowed_ips)
     except service.AccountError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     console.print(f"allowed addresses of {login}: {allowed_ips or 'any'}")
 
 
@@ -186,10 +155,10 @@ def account_passwd(
 ) -> None:
     """Change an account's password."""
     try:
-        with _database(database) as (settings, engine), engine.begin() as conn:
+        with command_database(database) as (settings, engine), engine.begin() as conn:
             service.set_password(conn, login, password, _passwords(settings))
     except service.AccountError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     console.print(f"password of {login} changed")
 
 
@@ -197,10 +166,10 @@ def account_passwd(
 def apikey_create(login: str, database: DatabaseOption = None) -> None:
     """Create an API key; it is printed once and stored only hashed."""
     try:
-        with _database(database) as (_, engine), engine.begin() as conn:
+        with command_database(database) as (_, engine), engine.begin() as conn:
             key = service.create_api_key(conn, login)
     except service.AccountError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     console.print(key, highlight=False, soft_wrap=True)
 
 
@@ -212,10 +181,10 @@ def apikey_revoke(
 ) -> None:
     """Revoke an account's API keys (all, or the one with --prefix)."""
     try:
-        with _database(database) as (_, engine), engine.begin() as conn:
+        with command_database(database) as (_, engine), engine.begin() as conn:
             count = service.revoke_api_keys(conn, login, prefix)
     except service.AccountError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     console.print(f"{count} key(s) revoked")
 
 
@@ -223,10 +192,10 @@ def apikey_revoke(
 def apikey_list(login: str, database: DatabaseOption = None) -> None:
     """List an account's keys by prefix (the keys themselves are not stored)."""
     try:
-        with _database(database) as (_, engine), engine.connect() as conn:
+        with command_database(database) as (_, engine), engine.connect() as conn:
             rows = service.list_api_keys(conn, login)
     except service.AccountError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     table = Table("prefix", "created", "revoked")
     for row in rows:
         table.add_row(str(row["prefix"]), _when(row["created_at"]), _when(row["revoked_at"]))
@@ -261,7 +230,7 @@ def _seed(
                 progress=lambda n: progress.advance(task, n),
             )
         except demo_seed.SeedError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
         finally:
             engine.dispose()
 
@@ -279,7 +248,7 @@ def seed_demo(
     ] = None,
 ) -> None:
     """Create the schema if needed and fill it with demo data; prints the demo API key."""
-    settings = _settings(database)
+    settings = command_settings(database)
     report = _seed(settings, messages, seed, now)
     for login, count in report.messages.items():
         console.print(f"{login}: {count} sent, {report.incoming[login]} incoming messages")
@@ -294,7 +263,7 @@ def serve(
     workers: Annotated[int | None, typer.Option(min=1, help="Worker processes.")] = None,
 ) -> None:
     """Serve the API (granian, one or more worker processes)."""
-    settings = _settings(database, host=host, port=port, workers=workers)
+    settings = command_settings(database, host=host, port=port, workers=workers)
     _serve(settings)
 
 
@@ -306,7 +275,7 @@ def _serve(settings: Settings) -> None:
     current = migrate.is_current(engine)
     engine.dispose()
     if not current:
-        raise _fail("the schema is not up to date: run `smscd db upgrade` first")
+        raise fail("the schema is not up to date: run `smscd db upgrade` first")
     # Workers are separate processes that read their settings again: hand over what the
     # command line chose through the environment (the one place settings travel by env).
     os.environ["SMSCD_DATABASE_URL"] = settings.database_url
@@ -331,7 +300,7 @@ def demo(
     port: Annotated[int, typer.Option(help="Listen port.")] = 8000,
 ) -> None:
     """Seed ./smscd-demo.db if it does not exist, then serve it on 127.0.0.1."""
-    settings = _settings(
+    settings = command_settings(
         DEMO_DATABASE, host="127.0.0.1", port=port, links_base_url=f"http://127.0.0.1:{port}/"
     )
     seed = 1

@@ -18,10 +18,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from sqlalchemy import Engine
 
-from smscd.db.engine import sync_engine
+from smscd import textfiles
+from smscd.cli.common import (
+    DatabaseOption,
+    command_database,
+    command_settings,
+    console,
+    err_console,
+    fail,
+)
 from smscd.db.gateway import open_database
 from smscd.errors import ApiError
 from smscd.http import replies
@@ -30,7 +37,7 @@ from smscd.numbering import operators as operators_file
 from smscd.numbering.operators import Operator
 from smscd.numbering.service import NumberingService
 from smscd.phones import normalise_phone
-from smscd.settings import Settings, load_settings
+from smscd.settings import Settings
 
 numbering_app = typer.Typer(help="Numbering plans for operator lookup.", no_args_is_help=True)
 operators_app = typer.Typer(
@@ -38,40 +45,18 @@ operators_app = typer.Typer(
 )
 numbering_app.add_typer(operators_app, name="operators")
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
-
-DatabaseOption = Annotated[
-    str | None, typer.Option("--database", help="Database URL (default: SMSCD_DATABASE_URL).")
-]
-
-
-def _fail(message: str) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(1)
-
-
-def _settings(database: str | None) -> Settings:
-    try:
-        return load_settings(**({"database_url": database} if database else {}))
-    except ValueError as exc:
-        raise _fail(str(exc)) from exc
-
 
 @contextmanager
-def _engine(database: str | None) -> Iterator[Engine]:
-    engine = sync_engine(_settings(database).database_url)
-    try:
+def _engine(database_url: str | None) -> Iterator[Engine]:
+    with command_database(database_url) as (_, engine):
         yield engine
-    finally:
-        engine.dispose()
 
 
 def _read(path: Path) -> bytes:
     try:
         return sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except OSError as exc:
-        raise _fail(f"{path}: {exc.strerror or exc}") from exc
+        raise fail(f"{path}: {exc.strerror or exc}") from exc
 
 
 @numbering_app.command("import")
@@ -87,14 +72,14 @@ def import_files(
     except plan.PlanFileError as error:
         for problem in error.problems:
             err_console.print(problem, highlight=False, markup=False)
-        raise _fail("nothing imported: the previous plan stays") from error
+        raise fail("nothing imported: the previous plan stays") from error
     with _engine(database) as engine:
         try:
             report = store.import_plan(
                 engine, ranges, [path.name for path in files], int(time.time())
             )
         except store.SupersededError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     console.print(
         f"imported {report.ranges:,} ranges ({report.numbers:,} numbers) from "
         f"{len(files)} file(s): plan version {report.version}; "
@@ -136,8 +121,8 @@ def lookup(
     try:
         numbers = [normalise_phone(phone) for phone in phones]
     except ApiError as exc:
-        raise _fail("not a phone number") from exc
-    settings = _settings(database)
+        raise fail("not a phone number") from exc
+    settings = command_settings(database)
     records = asyncio.run(_lookup(settings, numbers, language))
     listed = [layout.listed(phone, record) for phone, record in zip(numbers, records, strict=True)]
     # As the API writes a list in fmt 0: one line a number, empty fields when not found.
@@ -183,9 +168,9 @@ def operators_import(
 ) -> None:
     """Replace the whole operators table with FILE (as `export` writes it)."""
     try:
-        operators = operators_file.read(operators_file.decode(_read(file)), str(file))
-    except operators_file.OperatorsFileError as exc:
-        raise _fail(f"{exc}; nothing changed") from exc
+        operators = operators_file.read(textfiles.decode(_read(file)), str(file))
+    except (operators_file.OperatorsFileError, UnicodeDecodeError) as exc:
+        raise fail(f"{exc}; nothing changed") from exc
     with _engine(database) as engine, engine.begin() as conn:
         count = store.replace_operators(conn, operators)
     console.print(f"{count} operators imported", highlight=False)
@@ -219,7 +204,7 @@ def operators_set(
         # One line through the file reader: the same checks as an imported file.
         [checked] = operators_file.read(operators_file.write([operator]), "--")
     except operators_file.OperatorsFileError as exc:
-        raise _fail(str(exc).removeprefix("--, line 2: ")) from exc
+        raise fail(str(exc).removeprefix("--, line 2: ")) from exc
     with _engine(database) as engine, engine.begin() as conn:
         added = store.set_operator(conn, checked)
     console.print(f"operator {checked.inn} {'added' if added else 'changed'}", highlight=False)
@@ -234,5 +219,5 @@ def operators_remove(
     with _engine(database) as engine, engine.begin() as conn:
         removed = store.remove_operator(conn, inn.strip())
     if not removed:
-        raise _fail(f"no operator with INN {inn}")
+        raise fail(f"no operator with INN {inn}")
     console.print(f"operator {inn} removed", highlight=False)

@@ -13,53 +13,34 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Connection
 
 from smscd import money
-from smscd.db.engine import sync_engine
-from smscd.settings import load_settings
+from smscd.cli.common import DatabaseOption, command_database, console, err_console, fail
 from smscd.tariffs import csvfile, model, service
 
 tariffs_app = typer.Typer(help="Tariff plans and prices.", no_args_is_help=True)
 price_app = typer.Typer(help="Individual prices of an account, by network.", no_args_is_help=True)
 tariffs_app.add_typer(price_app, name="price")
 
-# soft_wrap: file names and CSV problems are printed whole, never wrapped mid-line.
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
 
 BOM = b"\xef\xbb\xbf"
 
-DatabaseOption = Annotated[
-    str | None, typer.Option("--database", help="Database URL (default: SMSCD_DATABASE_URL).")
-]
 PlanOption = Annotated[
     str | None, typer.Option("--plan", help="Plan name (default: the default plan).")
 ]
 
 
-def _fail(message: str) -> typer.Exit:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
-    return typer.Exit(1)
-
-
 @contextmanager
-def _transaction(database: str | None) -> Iterator[Connection]:
+def _transaction(database_url: str | None) -> Iterator[Connection]:
     """One transaction on the configured database; a TariffError rolls it back and exits 1."""
-    try:
-        settings = load_settings(**({"database_url": database} if database else {}))
-        engine = sync_engine(settings.database_url)
-    except ValueError as exc:
-        raise _fail(str(exc)) from exc
-    try:
-        with engine.begin() as conn:
-            yield conn
-    except service.TariffError as exc:
-        raise _fail(str(exc)) from exc
-    finally:
-        engine.dispose()
+    with command_database(database_url) as (_, engine):
+        try:
+            with engine.begin() as conn:
+                yield conn
+        except service.TariffError as exc:
+            raise fail(str(exc)) from exc
 
 
 def _price(text: str) -> int:
@@ -87,7 +68,7 @@ def import_plan(
     except csvfile.PlanFileError as exc:
         for problem in exc.problems:
             err_console.print(f"{file}: {problem}", highlight=False, markup=False)
-        raise _fail("nothing imported") from exc
+        raise fail("nothing imported") from exc
     with _transaction(database) as conn:
         name = service.import_plan(conn, plan, contents, make_default=default)
         is_default = service.default_plan_name(conn) == name
@@ -103,7 +84,7 @@ def _read(file: Path) -> bytes:
     try:
         return file.read_bytes()
     except OSError as exc:
-        raise _fail(f"cannot read {file}: {exc.strerror}") from exc
+        raise fail(f"cannot read {file}: {exc.strerror}") from exc
 
 
 @tariffs_app.command("export")
@@ -126,7 +107,7 @@ def export_plan(
         # The BOM tells spreadsheets the file is UTF-8 (Excel reads Cyrillic wrong without it).
         output.write_bytes(BOM + text.encode("utf-8"))
     except OSError as exc:
-        raise _fail(f"cannot write {output}: {exc.strerror}") from exc
+        raise fail(f"cannot write {output}: {exc.strerror}") from exc
 
 
 @tariffs_app.command("plans")

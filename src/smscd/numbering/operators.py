@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+from smscd.textfiles import decode
+
 COLUMNS = ("inn", "brand", "brand_en", "mnc", "legal_name")
 _INN = re.compile(r"[0-9]{10}|[0-9]{12}")
 _MNC = re.compile(r"[0-9]{2,3}")
@@ -46,13 +48,6 @@ def legal_key(name: str) -> str:
     """A legal name reduced for matching: ``ПАО "МегаФон"`` and ``ПАО МЕГАФОН`` agree."""
     lowered = name.lower().replace("ё", "е")
     return _NOT_WORD.sub(" ", _LEGAL_FORMS.sub(" ", lowered)).strip()
-
-
-def decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1251")
 
 
 def read(text: str, name: str = "operators file") -> list[Operator]:

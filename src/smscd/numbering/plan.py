@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from smscd import textfiles
+
 MAX_PROBLEMS = 20  # reported at most
 
 # Field -> the header cells that name it (compared after _header_key).
@@ -84,11 +86,7 @@ def decode(data: bytes, name: str) -> str:
     if b"\x00" in data:
         raise PlanFileError([f"{name}: not a text file"])
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1251")
+        return textfiles.decode(data)
     except UnicodeDecodeError as exc:
         raise PlanFileError([f"{name}: neither UTF-8 nor windows-1251 text"]) from exc
 

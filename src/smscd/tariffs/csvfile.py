@@ -16,7 +16,7 @@ import csv
 import io
 from collections.abc import Iterator, Sequence
 
-from smscd import money
+from smscd import money, textfiles
 from smscd.tariffs import model
 from smscd.tariffs.model import CHANNELS, MAIL_ZONE, Plan, Zone
 
@@ -37,11 +37,7 @@ class PlanFileError(ValueError):
 def decode(data: bytes) -> str:
     """UTF-8 (a BOM is dropped); a file that is not valid UTF-8 is read as windows-1251."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1251")
+        return textfiles.decode(data)
     except UnicodeDecodeError as exc:
         raise PlanFileError(["the file is neither UTF-8 nor windows-1251 text"]) from exc
 
