@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from history import BenchError, Server, get, run_wrk
+from serving import BenchError, Server, get, run_wrk
 from smscd.accounts.model import Account
 from smscd.accounts.passwords import Passwords
 from smscd.accounts.service import NewAccount, create_account
