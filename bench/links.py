@@ -21,8 +21,6 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -32,11 +30,11 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 
 from sqlalchemy import select
 
-from fixtures import SEED, seeded_database, smscd_command
+from fixtures import SEED, seeded_database
+from serving import ROTATE_LUA, BenchError, Server, wrk_ms
 from smscd.accounts.passwords import Passwords
 from smscd.accounts.tables import accounts
 from smscd.db.engine import sync_engine
@@ -45,16 +43,9 @@ from smscd.demo.seed import DemoContext
 from smscd.links.queries import TOTAL_DAY
 from smscd.settings import load_settings
 
-BENCH_DIR = Path(__file__).resolve().parent
-ROTATE_LUA = BENCH_DIR / "rotate.lua"
 MESSAGES = 10_000  # the demo's messages: the links do not depend on them
-READY_TIMEOUT = 60.0
 TARGET_RATIO = 0.5  # redirects at least half as fast as the trivial endpoint
 LOAD_WARNING = 0.5  # 1-minute load average above which other work skews the figures
-
-
-class BenchError(RuntimeError):
-    """The benchmark could not measure (a server that does not start, a wrong reply)."""
 
 
 @dataclass(frozen=True)
@@ -65,13 +56,6 @@ class Config:
     workers: int
     connections: int
     cache_dir: Path | None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _get(port: int, path: str) -> tuple[int, str]:
@@ -85,80 +69,6 @@ def _get(port: int, path: str) -> tuple[int, str]:
         conn.close()
 
 
-class Server:
-    """``smscd serve`` on a free port, as a subprocess; ready when every worker has started
-    and ``/healthz`` answers; stopped (SIGTERM, then SIGKILL) on exit."""
-
-    def __init__(self, database: Path, workers: int, log: Path) -> None:
-        self.database = database
-        self.workers = workers
-        self.log = log
-        self.port = _free_port()
-        self.worker_pids: list[int] = []
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Server:
-        serve = ["serve", "--database", f"sqlite:///{self.database}", "--port", str(self.port)]
-        command = [*smscd_command(), *serve, "--workers", str(self.workers)]
-        with self.log.open("wb") as log:
-            self._process = subprocess.Popen(  # noqa: S603 -- our own argv
-                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        try:
-            self._wait_ready()
-        except BaseException:
-            self._stop()
-            raise
-        return self
-
-    def __exit__(
-        self,
-        _type: type[BaseException] | None,
-        _exc: BaseException | None,
-        _tb: TracebackType | None,
-    ) -> None:
-        self._stop()
-
-    def _wait_ready(self) -> None:
-        assert self._process is not None
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise BenchError(f"smscd serve exited:\n{self.log.read_text()[-2000:]}")
-            text = self.log.read_text(errors="replace")
-            if text.count("Started worker-") >= self.workers and self._healthy():
-                self.worker_pids = [
-                    int(pid) for pid in re.findall(r"Spawning worker-\d+ with PID: (\d+)", text)
-                ]
-                return
-            time.sleep(0.05)  # polling interval, bounded by READY_TIMEOUT
-        raise BenchError(f"smscd serve not ready in {READY_TIMEOUT:.0f} s")
-
-    def cpu_seconds(self) -> float:
-        """User + system CPU time the workers have used so far (Linux /proc)."""
-        total = 0.0
-        for pid in self.worker_pids:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        return total
-
-    def _healthy(self) -> bool:
-        try:
-            return _get(self.port, "/healthz")[0] == 200
-        except OSError:
-            return False
-
-    def _stop(self) -> None:
-        if self._process is None or self._process.poll() is not None:
-            return
-        self._process.terminate()
-        try:
-            self._process.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self._process.pid, signal.SIGKILL)
-            self._process.wait()
-
-
 @dataclass(frozen=True)
 class WrkResult:
     rps: float
@@ -167,16 +77,6 @@ class WrkResult:
     p99_ms: float
     cpu_us: float  # server CPU per request, microseconds
     problems: str  # wrk's error lines, empty when none
-
-
-_UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _wrk_ms(output: str, percentile: str) -> float:
-    match = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-    if not match:
-        raise BenchError(f"no {percentile}% line in wrk output:\n{output}")
-    return float(match[1]) * _UNITS_MS[match[2]]
 
 
 def run_wrk(
@@ -198,8 +98,8 @@ def run_wrk(
     return WrkResult(
         float(rps[1]),
         int(total[1]),
-        _wrk_ms(output, "50"),
-        _wrk_ms(output, "99"),
+        wrk_ms(output, "50"),
+        wrk_ms(output, "99"),
         cpu / max(int(total[1]), 1) * 1e6,
         "; ".join(problems),
     )

@@ -179,7 +179,7 @@ class WrkResult:
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def _wrk_ms(output: str, percentile: str) -> float:
+def wrk_ms(output: str, percentile: str) -> float:
     match = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
     if not match:
         raise BenchError(f"no {percentile}% line in wrk output:\n{output}")
@@ -210,8 +210,8 @@ def run_wrk(server: Server, paths: list[str], duration: float, connections: int)
             float(rps[1]), server_cores, max(busy - server_cores - wrk_cores, 0.0)
         ),
         wrk_cores=wrk_cores,
-        p50_ms=_wrk_ms(output, "50"),
-        p99_ms=_wrk_ms(output, "99"),
+        p50_ms=wrk_ms(output, "50"),
+        p99_ms=wrk_ms(output, "99"),
         problems="; ".join(problems),
     )
 
