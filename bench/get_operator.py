@@ -44,7 +44,9 @@ from smscd.db.engine import sync_engine
 from smscd.db.gateway import SqliteDatabase
 from smscd.http import charsets, params, replies
 from smscd.http.auth import Authenticator
+from smscd.http.client_ip import ClientAddresses
 from smscd.http.context import ApiRequest, Services
+from smscd.limits.guard import Unguarded
 from smscd.numbering import plan, regions, store
 from smscd.numbering.endpoint import get_operator
 from smscd.numbering.service import NumberingService
@@ -193,7 +195,15 @@ async def in_process(database: Path, numbers: list[str], seconds: float) -> InPr
 
         passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
         authenticator = Authenticator(db, passwords, settings.auth_cache_seconds)
-        services = Services(settings, db, authenticator, time.time, numbering=service)
+        services = Services(
+            settings,
+            db,
+            authenticator,
+            time.time,
+            Unguarded(),
+            ClientAddresses(""),
+            numbering=service,
+        )
         credentials = params.Params({"login": LOGIN, "psw": PASSWORD}, 3, charsets.UTF_8)
         account: Account = await authenticator.authenticate(credentials, "127.0.0.1")
         queries = [_query(numbers[i : i + PER_REQUEST]).encode() for i in range(0, 1000, 100)]

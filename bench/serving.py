@@ -68,16 +68,21 @@ class Server:
     """``smscd serve`` on a free port, as a subprocess: ready when every worker has
     started and ``/healthz`` answers; stopped (SIGTERM, then SIGKILL) on exit."""
 
-    def __init__(self, database: Path, workers: int, log: Path) -> None:
+    def __init__(
+        self, database: Path, workers: int, log: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.database = database
         self.workers = workers
         self.log = log
+        # Limits off unless the benchmark says otherwise: a load of identical requests is
+        # what they refuse (bench/limits.py measures them).
+        self.env = {"SMSCD_RATE_LIMITS": "off", **(env or {})}
         self.port = _free_port()
         self.worker_pids: list[int] = []
         self._process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Server:
-        env = {**os.environ, "SMSCD_AUTH_CACHE_SECONDS": "300"}
+        env = {**os.environ, "SMSCD_AUTH_CACHE_SECONDS": "300", **self.env}
         database = f"sqlite:///{self.database}"
         serve = ["serve", "--database", database, "--port", str(self.port)]
         command = [*smscd_command(), *serve, "--workers", str(self.workers)]

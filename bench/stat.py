@@ -33,7 +33,9 @@ from smscd.dates import add_months
 from smscd.db.gateway import SqliteDatabase
 from smscd.http import charsets, params, replies
 from smscd.http.auth import Authenticator
+from smscd.http.client_ip import ClientAddresses
 from smscd.http.context import ApiRequest, Services
+from smscd.limits.guard import Unguarded
 from smscd.settings import Settings, load_settings
 
 LEDGER_SUMS = (
@@ -91,7 +93,9 @@ async def measure(database: Path, settings: Settings, requests: int) -> None:
     try:
         passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
         authenticator = Authenticator(db, passwords, settings.auth_cache_seconds)
-        services = Services(settings, db, authenticator, lambda: now)
+        services = Services(
+            settings, db, authenticator, lambda: now, Unguarded(), ClientAddresses("")
+        )
         login = params.Params({"login": LOGIN, "psw": PASSWORD}, 0, charsets.UTF_8)
         account = await authenticator.authenticate(login, "127.0.0.1")
         today = datetime.fromtimestamp(now, zone).date()

@@ -30,8 +30,10 @@ from smscd.settings import load_settings
 
 POSTGRES_URL = os.environ.get("SMSCD_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
-# A cheap argon2 for tests: the cost parameters are settings, the code path is the same.
-FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 64}
+# The suite's settings: a cheap argon2 (the cost parameters are settings, the code path is
+# the same) and no rate limits, so that a test may repeat a request; tests/limits switch
+# them on.
+TEST_SETTINGS = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "rate_limits": False}
 TEST_PASSWORDS = Passwords(time_cost=1, memory_kib=64)
 START = 1_790_000_000  # 2026-09-21 14:13:20 UTC: tests' "now" unless they set another
 
@@ -96,7 +98,7 @@ def _reset_clock(clock: FakeClock) -> None:
 
 @pytest.fixture(scope="session")
 def client(backend: Backend, clock: FakeClock) -> Iterator[TestClient]:
-    settings = load_settings(database_url=backend.url, **FAST_ARGON2)
+    settings = load_settings(database_url=backend.url, **TEST_SETTINGS)
     with TestClient(create_app(settings, clock=clock), client=("127.0.0.1", 50000)) as test_client:
         yield test_client
 

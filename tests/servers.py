@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 READY_TIMEOUT = 60
@@ -22,9 +23,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass
+class ServerProcess:
+    url: str  # http://127.0.0.1:PORT
+    output: list[str]  # what it printed until every worker had started
+
+
 def _wait_for_workers(
     process: subprocess.Popen[str], lines: queue.Queue[str], workers: int
-) -> None:
+) -> list[str]:
     """Read the server's output until every worker reports it started (bounded)."""
     started, deadline, seen = 0, time.monotonic() + READY_TIMEOUT, []
     while started < workers:
@@ -36,28 +43,21 @@ def _wait_for_workers(
         started += "Started worker" in line
     if process.poll() is not None:
         raise AssertionError("server exited:\n" + "".join(seen))
+    return seen
 
 
 @contextmanager
-def serving(database_url: str, cwd: Path, workers: int = 2) -> Iterator[str]:
-    """`smscd serve --workers N` on ``database_url``; yields its base URL, stops it after."""
-    port = free_port()
-    env = {**os.environ, "SMSCD_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+def server_process(
+    argv: list[str], port: int, cwd: Path, env: dict[str, str], workers: int
+) -> Iterator[ServerProcess]:
+    """Run ``argv`` (a granian server on ``port``) until every worker has started; stop it
+    after."""
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "smscd.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
+        argv,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=env,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
         cwd=cwd,
     )
     # A reader thread hands the lines over: waiting on the pipe itself (select) would miss a
@@ -68,10 +68,30 @@ def serving(database_url: str, cwd: Path, workers: int = 2) -> Iterator[str]:
     reader = threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True)
     reader.start()
     try:
-        _wait_for_workers(process, lines, workers)
-        yield f"http://127.0.0.1:{port}"
+        output = _wait_for_workers(process, lines, workers)
+        yield ServerProcess(f"http://127.0.0.1:{port}", output)
     finally:
         process.terminate()
         process.wait(timeout=30)
         reader.join(timeout=30)  # it stops at the end of the output
         stdout.close()
+
+
+@contextmanager
+def smscd_serve(
+    database_url: str, cwd: Path, workers: int = 2, env: dict[str, str] | None = None
+) -> Iterator[ServerProcess]:
+    """`smscd serve --workers N` on ``database_url``."""
+    port = free_port()
+    argv = [sys.executable, "-m", "smscd.cli", "serve", "--port", str(port)]
+    argv += ["--workers", str(workers)]
+    env = {"SMSCD_DATABASE_URL": database_url, **(env or {})}
+    with server_process(argv, port, cwd, env, workers) as server:
+        yield server
+
+
+@contextmanager
+def serving(database_url: str, cwd: Path, workers: int = 2) -> Iterator[str]:
+    """`smscd serve --workers N` on ``database_url``; yields its base URL, stops it after."""
+    with smscd_serve(database_url, cwd, workers) as server:
+        yield server.url

@@ -12,19 +12,28 @@ import pytest
 from smscd.db.engine import sync_engine
 from smscd.demo import seed
 from tests.conftest import TEST_PASSWORDS
-from tests.servers import serving
+from tests.servers import ServerProcess, smscd_serve
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     path = tmp_path_factory.mktemp("e2e") / "demo.db"
     url = f"sqlite:///{path}"
     # The server runs on the real clock, so the demo data ends now.
     engine = sync_engine(url)
     seed.seed(engine, TEST_PASSWORDS, messages=2000, seed=5, now=int(time.time()))
     engine.dispose()
-    with serving(url, Path(path).parent) as base_url:
-        yield base_url
+    with smscd_serve(url, Path(path).parent) as process:
+        yield process
+
+
+@pytest.fixture(scope="module")
+def server(started: ServerProcess) -> str:
+    return started.url
+
+
+def test_two_workers_without_redis_say_that_limits_are_per_process(started):
+    assert any("limits and IP blocks are per process" in line for line in started.output)
 
 
 def test_history_over_http_with_the_demo_key(server):

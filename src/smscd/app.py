@@ -21,9 +21,11 @@ from smscd.billing.endpoint import get_stat
 from smscd.db.gateway import Database, open_database
 from smscd.history.endpoint import get_messages
 from smscd.http.auth import Authenticator
+from smscd.http.client_ip import ClientAddresses
 from smscd.http.context import Services
-from smscd.http.endpoint import Endpoint, Running
+from smscd.http.endpoint import Action, Endpoint, Running
 from smscd.incoming.endpoint import get_answers
+from smscd.limits.service import make_guard
 from smscd.links import redirect as link_redirect
 from smscd.links import service as link_service
 from smscd.links.endpoint import add_link, get_link
@@ -31,8 +33,6 @@ from smscd.numbering import service as numbering_service
 from smscd.numbering.endpoint import get_operator
 from smscd.settings import Settings, load_settings
 from smscd.tariffs.endpoint import get_price
-
-API_METHODS = ["GET", "POST"]
 
 
 async def healthz(_request: Request) -> Response:
@@ -54,11 +54,15 @@ def create_app(
             settings.database_url, settings.sqlite_threads, settings.pg_pool_size
         )
         passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
+        guard = make_guard(settings, db, clock)
+        await guard.start()
         services = Services(
             settings=settings,
             db=db,
             authenticator=Authenticator(db, passwords, settings.auth_cache_seconds),
             clock=clock,
+            guard=guard,
+            addresses=ClientAddresses(settings.trusted_proxies),
         )
         services.numbering = await numbering_service.start(settings, db)
         services.links = await link_service.start(settings, db, clock)
@@ -78,23 +82,29 @@ def create_app(
             running.services = None
             await link_service.stop(services.links)
             await numbering_service.stop(services.numbering)
+            await guard.close()
             await db.close()
 
     get_php = Endpoint(
         running,
-        {
-            "get_messages": get_messages,
-            "get_answers": get_answers,
-            "get_stat": get_stat,
-            "get_price": get_price,
-        },
+        [
+            Action("get_messages", "get_messages", get_messages),
+            Action("get_answers", "get_answers", get_answers),
+            Action("get_stat", "get_stat", get_stat),
+            Action("get_price", "get_price", get_price),
+        ],
     )
-    info_php = Endpoint(running, {"get_operator": get_operator})
-    tinyurls_php = Endpoint(running, {"get": get_link, "add": add_link})
+    info_php = Endpoint(running, [Action("get_operator", "get_operator", get_operator)])
+    tinyurls_php = Endpoint(
+        running,
+        [Action("get", "tinyurls get", get_link), Action("add", "tinyurls add", add_link)],
+    )
+    # Any method: an API path answers in the API's own format, never with 405 (endpoint.py
+    # reads a body only for POST).
     routes = [
-        Route("/sys/get.php", get_php.respond, methods=API_METHODS),
-        Route("/sys/info.php", info_php.respond, methods=API_METHODS),
-        Route("/sys/tinyurls.php", tinyurls_php.respond, methods=API_METHODS),
+        Route("/sys/get.php", get_php),
+        Route("/sys/info.php", info_php),
+        Route("/sys/tinyurls.php", tinyurls_php),
         Route("/healthz", healthz, methods=["GET"]),
         # Short URLs: last, so that every other path wins over a link code.
         Route("/{code}", link_redirect.Redirects(running).follow, methods=["GET", "HEAD"]),

@@ -8,12 +8,13 @@ Every field here is documented in ``docs/configuration.md``; a test keeps the tw
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 
@@ -59,6 +60,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_048_576, ge=1024, description="Largest request body accepted; larger ones get error 1."
     )
+    max_query_bytes: int = Field(
+        32_768,
+        ge=1024,
+        description="Longest query string accepted on `/sys/*.php`; longer ones get error 1 "
+        "(the HTTP server itself refuses request lines over 64 KiB with 414).",
+    )
     default_timezone: str = Field(
         "Europe/Moscow", description="Time zone given to new accounts unless one is named."
     )
@@ -75,6 +82,77 @@ class Settings(BaseSettings):
         65536, ge=8, description="argon2id memory, in KiB, for password hashes."
     )
     log_level: str = Field("info", description="Server log level: debug, info, warning, error.")
+
+    # -- protection settings: rate limits (error 9), IP blocks (error 4); docs/protection.md --
+    rate_limits: bool = Field(
+        True,
+        description="`on` (true) or `off` (false): every rate limit, the in-flight cap and IP "
+        "blocking together. Off is for local development and benchmarks.",
+    )
+    limit_identical_per_minute: int = Field(
+        3,
+        ge=0,
+        description="Identical requests (same login, action and parameters) a login may make "
+        "in a minute to get_messages, get_answers, get_price, get_operator and tinyurls get; "
+        "the next is error 9. 0: no limit. Each `limit_*` can be overridden per account.",
+    )
+    limit_history_per_hour: int = Field(
+        30, ge=0, description="get_messages requests of any kind a login may make in an hour."
+    )
+    limit_stat_per_minute: int = Field(
+        3, ge=0, description="get_stat requests of any kind a login may make in a minute."
+    )
+    limit_operator_per_minute: int = Field(
+        100, ge=0, description="get_operator requests of any kind a login may make in a minute."
+    )
+    limit_in_flight: int = Field(
+        14,
+        ge=0,
+        description="Requests of one login that may run at once; the next is error 9 `too many "
+        "concurrent requests` (the reference: fifteen or more at once are refused).",
+    )
+    limit_in_flight_lease_seconds: float = Field(
+        30.0,
+        ge=1,
+        description="With Redis: how long an in-flight slot lives unless its worker renews it "
+        "(every third of this); the slots of a worker that died are free after at most this.",
+    )
+    ip_block_failures: int = Field(
+        5,
+        ge=0,
+        description="Failed authorisations from one address within `ip_block_window_seconds` "
+        "that block it (error 4). 0: addresses are never blocked.",
+    )
+    ip_block_window_seconds: int = Field(
+        1800, ge=1, description="The window in which failed authorisations are counted."
+    )
+    ip_block_seconds: int = Field(1800, ge=1, description="How long a blocked address stays so.")
+    ip_block_ipv6_prefix: int = Field(
+        64,
+        ge=32,
+        le=128,
+        description="IPv6 clients are counted and blocked by network of this prefix length "
+        "(64: one subscriber's allocation; 128: each address alone).",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "`X-Forwarded-For` names the client; from any other peer the header is ignored.",
+    )
+    redis_url: str = Field(
+        "",
+        description="`redis://HOST:PORT/DB`: keep limits and IP blocks in Redis, shared by every "
+        "worker and machine. Empty: in each process's memory.",
+    )
+    redis_prefix: str = Field(
+        "smscd:", description="Prefix of every Redis key smscd writes (to share one Redis)."
+    )
+    redis_timeout_seconds: float = Field(
+        1.0,
+        gt=0,
+        description="How long a request waits for Redis before it is served without its limits "
+        "(logged); limits never turn a Redis outage into an API outage.",
+    )
 
     # -- billing settings --
     base_currency: str = Field(
@@ -115,6 +193,14 @@ class Settings(BaseSettings):
         description="Short links a worker keeps in memory for redirects (0: none). Each entry "
         "is re-read from the database after a minute.",
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for item in value.split(","):
+            if item.strip():
+                ipaddress.ip_network(item.strip(), strict=False)  # ValueError: a bad setting
+        return value
 
 
 def load_settings(**overrides: Any) -> Settings:

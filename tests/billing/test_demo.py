@@ -22,9 +22,9 @@ from smscd.history.tables import messages
 from smscd.settings import load_settings
 from tests.api import call_json
 from tests.billing.helpers import MOSCOW, NOW, fresh_database
+from tests.conftest import TEST_SETTINGS
 
 DEMO_MESSAGES = 2000
-CHEAP_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 64}
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +158,7 @@ def test_get_stat_adds_up_the_periods_messages(demo, start, end):
                 .group_by(accounts.c.login)
             )
         }
-    settings = load_settings(database_url=url, **CHEAP_ARGON2)
+    settings = load_settings(database_url=url, **TEST_SETTINGS)
     with TestClient(create_app(settings, clock=lambda: NOW)) as client:
         demo_rows = call_json(client, None, get_stat=1, login="demo", psw="demo", start=start,
                               end=end)  # fmt: skip

@@ -11,7 +11,7 @@ from smscd.accounts.service import revoke_api_keys, set_password
 from smscd.app import create_app
 from smscd.settings import load_settings
 from tests.api import call
-from tests.conftest import FAST_ARGON2, TEST_PASSWORDS
+from tests.conftest import TEST_PASSWORDS, TEST_SETTINGS
 from tests.factories import add_sent, sent
 
 SEND_TS = 1_789_999_400
@@ -97,7 +97,7 @@ def client_from(backend, clock):
     opened = []
 
     def make(address: str) -> TestClient:
-        settings = load_settings(database_url=backend.url, **FAST_ARGON2)
+        settings = load_settings(database_url=backend.url, **TEST_SETTINGS)
         test_client = TestClient(create_app(settings, clock=clock), client=(address, 40000))
         opened.append(test_client.__enter__())
         return test_client

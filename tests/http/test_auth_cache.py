@@ -12,7 +12,7 @@ from smscd.http.auth import Authenticator
 from smscd.http.charsets import UTF_8
 from smscd.http.params import Params
 
-ROW = (7, "acme", None, "", "Europe/Moscow", "RUB", "ru", None)
+ROW = (7, "acme", None, "", "Europe/Moscow", "RUB", "ru", None, "")
 
 
 class OneAccount(Database):

@@ -14,7 +14,7 @@ from smscd.app import create_app
 from smscd.links.urls import MAX_LINK
 from smscd.settings import load_settings
 from tests.api import call, call_json
-from tests.conftest import FAST_ARGON2
+from tests.conftest import TEST_SETTINGS
 
 from .helpers import add_link, code_of, follow
 
@@ -114,7 +114,7 @@ def test_codes_are_eight_random_alphanumerics(client, make_account):
 
 def test_the_base_of_short_urls_is_configurable(backend, clock, make_account):
     settings_ = load_settings(
-        database_url=backend.url, links_base_url="https://sms.example/s", **FAST_ARGON2
+        database_url=backend.url, links_base_url="https://sms.example/s", **TEST_SETTINGS
     )
     account = make_account()
     with TestClient(create_app(settings_, clock=clock)) as other:

@@ -17,7 +17,7 @@ from smscd.db.engine import sync_engine
 from smscd.demo import seed
 from smscd.links.tables import link_days, links
 from smscd.settings import load_settings
-from tests.conftest import FAST_ARGON2, TEST_PASSWORDS, _postgres_database
+from tests.conftest import TEST_PASSWORDS, TEST_SETTINGS, _postgres_database
 
 from .helpers import counters, get_link
 
@@ -89,7 +89,7 @@ def test_demo_links_have_three_months_of_consistent_clicks(demo_url):
 
 def test_get_and_the_redirect_work_on_demo_links(demo_url, clock):
     demo = stored(demo_url, "demo")
-    settings = load_settings(database_url=demo_url, **FAST_ARGON2)
+    settings = load_settings(database_url=demo_url, **TEST_SETTINGS)
     with TestClient(create_app(settings, clock=clock)) as client:
         for link_id, (_code, total, days) in demo.items():
             yesterday = date(2026, 9, 20)

@@ -13,7 +13,7 @@ from smscd.app import create_app
 from smscd.links import clicks
 from smscd.links.tables import link_days
 from smscd.settings import load_settings
-from tests.conftest import FAST_ARGON2
+from tests.conftest import TEST_SETTINGS
 
 from .helpers import add_link, code_of, counters, follow, get_link
 
@@ -93,7 +93,7 @@ def test_the_click_is_committed_before_the_redirect_is_answered(backend, clock, 
         database_url=backend.url,
         links_commit_wait_ms=300,
         links_commit_max_clicks=1000,
-        **FAST_ARGON2,
+        **TEST_SETTINGS,
     )
     account = make_account()
     with TestClient(create_app(settings, clock=clock)) as slow:

@@ -15,10 +15,10 @@ from starlette.testclient import TestClient
 from smscd.app import create_app
 from smscd.numbering import plan, store
 from smscd.settings import load_settings
+from tests.conftest import TEST_SETTINGS
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = DATA / "rossvyaz-def-sample.csv"  # 15 real rows of the official DEF-9xx file
-FAST_ARGON2 = {"argon2_time_cost": 1, "argon2_memory_kib": 64}  # as conftest's
 HEADERS = {
     6: "АВС/ DEF;От;До;Емкость;Оператор;Регион",
     7: "АВС/ DEF;От;До;Емкость;Оператор;Регион;ИНН",
@@ -79,7 +79,7 @@ def import_standard(engine: Engine) -> Any:
 def started(backend: Any, clock: Any, **settings: Any) -> Iterator[TestClient]:
     """A running app (its workers' numbering service loads the plan as it starts)."""
     app = create_app(
-        load_settings(database_url=backend.url, **{**FAST_ARGON2, **settings}), clock=clock
+        load_settings(database_url=backend.url, **{**TEST_SETTINGS, **settings}), clock=clock
     )
     with TestClient(app, client=("127.0.0.1", 50000)) as client:
         yield client

@@ -14,3 +14,4 @@ class Account:
     currency: str
     language: str  # "ru" or "en"
     parent_id: int | None
+    rate_limits: str = ""  # overrides of the deployment's limits, as stored (limits/policy.py)

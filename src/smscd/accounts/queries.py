@@ -1,6 +1,8 @@
 """SQL of the request path (run through smscd.db.gateway)."""
 
-ACCOUNT_COLUMNS = "id, login, password_hash, allowed_ips, timezone, currency, language, parent_id"
+ACCOUNT_COLUMNS = (
+    "id, login, password_hash, allowed_ips, timezone, currency, language, parent_id, rate_limits"
+)
 
 ACCOUNT_BY_LOGIN = f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE login = ?"
 

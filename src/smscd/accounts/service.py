@@ -15,6 +15,7 @@ from sqlalchemy import Connection, insert, select, update
 from smscd.accounts import apikeys
 from smscd.accounts.passwords import Passwords
 from smscd.accounts.tables import accounts, api_keys
+from smscd.limits import policy
 
 LANGUAGES = ("ru", "en")
 
@@ -110,6 +111,26 @@ def set_password(conn: Connection, login: str, password: str, passwords: Passwor
         update(accounts)
         .where(accounts.c.id == account_id(conn, login))
         .values(password_hash=passwords.hash(password))
+    )
+
+
+def rate_limits(conn: Connection, login: str) -> dict[str, int]:
+    """The limits ``login`` has that differ from the deployment's."""
+    stored = conn.execute(
+        select(accounts.c.rate_limits).where(accounts.c.id == account_id(conn, login))
+    ).scalar_one()
+    return dict(policy.parse_overrides(stored))
+
+
+def set_rate_limits(conn: Connection, login: str, overrides: dict[str, int]) -> None:
+    """Replace ``login``'s limit overrides (names of ``limits.policy.LIMIT_NAMES``; 0 is no
+    limit). Running servers apply them from the account's next request."""
+    try:
+        stored = policy.format_overrides(overrides)
+    except policy.OverridesError as exc:
+        raise AccountError(str(exc)) from exc
+    conn.execute(
+        update(accounts).where(accounts.c.id == account_id(conn, login)).values(rate_limits=stored)
     )
 
 

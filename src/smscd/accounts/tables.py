@@ -19,6 +19,9 @@ accounts = Table(
     Column("language", String(2), nullable=False, server_default="ru"),
     Column("parent_id", Integer, ForeignKey("accounts.id"), nullable=True, index=True),
     Column("created_at", BigInteger, nullable=False),
+    # Limits of this account that differ from the deployment's: a JSON object of limit
+    # names (smscd.limits.policy.LIMIT_NAMES) to numbers; empty: none differ.
+    Column("rate_limits", Text, nullable=False, server_default=""),
 )
 
 api_keys = Table(

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from smscd.accounts import service
 from smscd.accounts.passwords import Passwords
 from smscd.cli import billing as billing_cli
+from smscd.cli import limits as limits_cli
 from smscd.cli import links as links_cli
 from smscd.cli import numbering as numbering_cli
 from smscd.cli import tariffs as tariffs_cli
@@ -34,6 +35,7 @@ from smscd.db import migrate
 from smscd.db.engine import sync_engine
 from smscd.db.urls import DatabaseUrl
 from smscd.demo import seed as demo_seed
+from smscd.limits.service import per_process_warning
 from smscd.settings import Settings
 
 app = typer.Typer(
@@ -51,6 +53,8 @@ app.add_typer(billing_cli.rates_app, name="rates")
 app.add_typer(tariffs_cli.tariffs_app, name="tariffs")
 app.add_typer(numbering_cli.numbering_app, name="numbering")
 app.add_typer(links_cli.links_app, name="links")
+app.add_typer(limits_cli.limits_app, name="limits")
+app.add_typer(limits_cli.ip_app, name="ip")
 for _name, _command in billing_cli.account_commands:
     account_app.command(_name)(_command)
 
@@ -284,6 +288,9 @@ def _serve(settings: Settings) -> None:
         f"smscd serving {DatabaseUrl.parse(settings.database_url).redacted()} "
         f"on http://{settings.host}:{settings.port} with {settings.workers} worker(s)"
     )
+    warning = per_process_warning(settings)
+    if warning:
+        console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
     Server(
         "smscd.app:create_app_from_env",
         address=settings.host,

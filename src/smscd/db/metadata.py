@@ -23,6 +23,7 @@ def all_tables() -> MetaData:
     from smscd.billing import tables as _billing  # noqa: F401
     from smscd.history import tables as _history  # noqa: F401
     from smscd.incoming import tables as _incoming  # noqa: F401
+    from smscd.limits import tables as _limits  # noqa: F401
     from smscd.links import tables as _links  # noqa: F401
     from smscd.numbering import tables as _numbering  # noqa: F401
     from smscd.tariffs import tables as _tariffs  # noqa: F401

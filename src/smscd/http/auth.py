@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import ipaddress
 import secrets
 import time
 from collections.abc import Callable, Sequence
@@ -28,27 +27,20 @@ from smscd.accounts.model import Account
 from smscd.accounts.passwords import Passwords
 from smscd.db.gateway import Database
 from smscd.errors import AuthorisationError
+from smscd.http.client_ip import networks, parse_address
 from smscd.http.params import Params
 
 _CACHE_LIMIT = 50_000
-
-
-@lru_cache(maxsize=4096)
-def _networks(allowed: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(item, strict=False) for item in allowed.split(",") if item)
 
 
 def ip_allowed(allowed: str, client_ip: str | None) -> bool:
     """Is ``client_ip`` inside the account's list (an empty list allows everyone)?"""
     if not allowed:
         return True
-    if not client_ip:
+    address = parse_address(client_ip) if client_ip else None
+    if address is None:
         return False
-    try:
-        address = ipaddress.ip_address(client_ip)
-    except ValueError:
-        return False
-    return any(address in network for network in _networks(allowed))
+    return any(address in network for network in networks(allowed))
 
 
 @lru_cache(maxsize=256)
@@ -64,6 +56,7 @@ def _account(row: Sequence[Any]) -> Account:
         currency=row[5],
         language=row[6],
         parent_id=row[7],
+        rate_limits=row[8],
     )
 
 

@@ -9,8 +9,10 @@ from typing import Any
 from smscd.accounts.model import Account
 from smscd.db.gateway import Database
 from smscd.http.auth import Authenticator
+from smscd.http.client_ip import ClientAddresses
 from smscd.http.params import Params
 from smscd.http.replies import Reply
+from smscd.limits.guard import Guard
 from smscd.settings import Settings
 
 __all__ = ["ApiRequest", "Handler", "Reply", "Services"]
@@ -24,6 +26,8 @@ class Services:
     db: Database
     authenticator: Authenticator
     clock: Callable[[], float]
+    guard: Guard  # rate limits and IP blocks (limits/guard.py)
+    addresses: ClientAddresses  # the client's address, behind trusted proxies or not
     # Domain services the lifespan opens beside the database (see app.py).
     numbering: Any = None
     links: Any = None

@@ -1,19 +1,23 @@
-"""One ``/sys/<name>.php`` route: parameters → authentication → handler → reply.
+"""One ``/sys/<name>.php`` route: parameters → address check → authentication → limits →
+handler → reply.
 
 Which handler runs is chosen by the flag parameter the request sets (``get_messages=1``,
 ``get_answers=1``, ...). Every failure becomes the documented error in the requested format
-and charset, with HTTP 200 (compat.md, "Transport"): never a 500, never a traceback.
+and charset, with HTTP 200 (compat.md, "Transport"): never a 500, never a traceback. Any
+HTTP method is answered; only POST has its body read (as PHP does) **[ours]**.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
-from smscd.errors import ApiError, ParametersError, ServiceUnavailableError
+from smscd.errors import ApiError, AuthorisationError, ParametersError, ServiceUnavailableError
 from smscd.http import charsets, params, replies
 from smscd.http.context import ApiRequest, Handler, Reply, Services
 from smscd.http.params import Pairs, Params
@@ -50,6 +54,16 @@ def _reply(body: str, fmt: int, charset: charsets.Charset) -> Response:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Action:
+    """What a request asks an endpoint to do: chosen by ``flag``; ``name`` is what the
+    limits know it by (limits/policy.py)."""
+
+    flag: str
+    name: str
+    handler: Handler
+
+
 class Running:
     """The services of a started app: None before the lifespan opens them and after."""
 
@@ -57,11 +71,19 @@ class Running:
 
 
 class Endpoint:
-    """The ASGI endpoint of one ``/sys/*.php`` path."""
+    """The ASGI app of one ``/sys/*.php`` path.
 
-    def __init__(self, running: Running, handlers: Mapping[str, Handler]) -> None:
+    An ASGI app rather than a request function, so that Starlette's route passes it every
+    method (a function route answers other methods with 405 itself).
+    """
+
+    def __init__(self, running: Running, actions: Sequence[Action]) -> None:
         self._running = running
-        self._handlers = handlers
+        self._actions = tuple(actions)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.respond(Request(scope, receive))
+        await response(scope, receive, send)
 
     async def respond(self, request: Request) -> Response:
         fmt, charset = 0, charsets.DEFAULT
@@ -71,9 +93,12 @@ class Endpoint:
                 raise ServiceUnavailableError("not started")
             # The query alone first: an error in reading the body is then already written
             # in the format and charset the query asks for.
-            pairs = params.urlencoded_pairs(request.scope.get("query_string", b""))
+            query = request.scope.get("query_string", b"")
+            pairs = params.urlencoded_pairs(query)
             fmt = params.fmt_of(pairs) or 0
             charset = params.charset_of(pairs) or charsets.DEFAULT
+            if len(query) > services.settings.max_query_bytes:
+                raise ParametersError("query string too long")
             pairs += await body_pairs(request, services.max_body_bytes)
             fmt = params.fmt_of(pairs) or 0
             found_charset = params.charset_of(pairs)
@@ -90,11 +115,20 @@ class Endpoint:
             return _reply(replies.render_error(ServiceUnavailableError(), fmt), fmt, charset)
 
     async def _handle(self, services: Services, parsed: Params, request: Request) -> Reply:
-        client_ip = request.client.host if request.client else None
-        account = await services.authenticator.authenticate(parsed, client_ip)
-        handler = next(
-            (handler for flag, handler in self._handlers.items() if parsed.flag(flag)), None
-        )
-        if handler is None:
+        now = services.clock()
+        guard = services.guard
+        address = services.addresses.of(request.scope)
+        await guard.check_address(address, now)
+        try:
+            account = await services.authenticator.authenticate(parsed, address)
+        except AuthorisationError:
+            await guard.failed(address, now)  # error 4 instead when the address is blocked
+            raise
+        action = next((action for action in self._actions if parsed.flag(action.flag)), None)
+        if action is None:
             raise ParametersError("no known action flag")
-        return await handler(ApiRequest(parsed, account, services.db, services.clock(), services))
+        slot = await guard.admit(account, action.name, parsed.values, address, now)
+        try:
+            return await action.handler(ApiRequest(parsed, account, services.db, now, services))
+        finally:
+            await guard.release(slot)

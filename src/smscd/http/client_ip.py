@@ -1,0 +1,78 @@
+"""Which address a request comes from: the socket peer, or what a trusted proxy says.
+
+Allowed-IP lists (error 2) and IP blocking (error 4) both judge this address, so it must not
+be something a client can choose. ``X-Forwarded-For`` is therefore read only when the socket
+peer is one of ``SMSCD_TRUSTED_PROXIES``, and from the right: each trusted proxy appends the
+address it received the request from, so the first entry from the right that is not itself a
+trusted proxy is the client (entries further left are whatever the client sent, and are
+ignored). docs/protection.md, "Client addresses".
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@lru_cache(maxsize=4096)
+def networks(text: str) -> tuple[Network, ...]:
+    """``"10.0.0.0/8, 2001:db8::1"`` as networks (an address is a network of one)."""
+    return tuple(
+        ipaddress.ip_network(item.strip(), strict=False) for item in text.split(",") if item.strip()
+    )
+
+
+def parse_address(text: str) -> Address | None:
+    """An IPv4 or IPv6 address (an IPv4-mapped IPv6 address as the IPv4 one), or None."""
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _within(address: Address, trusted: Iterable[Network]) -> bool:
+    return any(address in network for network in trusted)
+
+
+class ClientAddresses:
+    """The client address of a request under one deployment's list of trusted proxies."""
+
+    def __init__(self, trusted_proxies: str) -> None:
+        self._trusted = networks(trusted_proxies)
+
+    def of(self, scope: Mapping[str, Any]) -> str | None:
+        """The client address of an ASGI ``scope`` (None when the server gives no peer)."""
+        client = scope.get("client")
+        peer: str | None = client[0] if client else None
+        if peer is None or not self._trusted:
+            return peer
+        current = parse_address(peer)
+        if current is None or not _within(current, self._trusted):
+            return peer
+        for hop in reversed(_forwarded_for(scope.get("headers", ()))):
+            address = parse_address(hop)
+            if address is None:
+                # A trusted proxy passed on something that is no address: the last address
+                # known for certain is that proxy's.
+                break
+            current = address
+            if not _within(address, self._trusted):
+                break
+        return str(current)
+
+
+def _forwarded_for(headers: Iterable[tuple[bytes, bytes]]) -> list[str]:
+    """Every ``X-Forwarded-For`` entry, in order (several headers are one list, RFC 7230)."""
+    hops: list[str] = []
+    for name, value in headers:
+        if name.lower() == b"x-forwarded-for":
+            hops += [hop.strip() for hop in value.decode("latin-1").split(",") if hop.strip()]
+    return hops
