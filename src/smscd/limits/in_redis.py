@@ -1,7 +1,9 @@
 """Limits kept in Redis: shared by every worker and every machine of a deployment.
 
 Each check-and-count is one Lua script, which Redis runs atomically: no read-then-write race
-between workers, and one round trip per request (plus one to give the in-flight slot back).
+between workers, and one round trip per request; the in-flight slot is given back by a
+command nobody waits for, on the same pipelined connection (``resp.py``), so it reaches
+Redis before any later request of the worker is counted.
 
 - A sliding window is a sorted set of the request tokens it counted, scored by time; the
   script drops the members older than the window, compares the count with the limit and,
@@ -31,13 +33,11 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
-import redis.asyncio
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
 
 from smscd.errors import DuplicateRequestError, IpBlockedError, TooManyConcurrentError
 from smscd.limits.backend import RECHECK_SECONDS, Backend, BlockPolicy, Failure, Slot
 from smscd.limits.policy import Ticket
+from smscd.limits.resp import Pipe, ReplyError, Script, Unavailable
 from smscd.settings import Settings
 
 log = logging.getLogger("smscd.limits")
@@ -48,7 +48,7 @@ RETRY_SECONDS = 5.0
 # ARGV: now, token, in-flight cap (0: none), lease seconds, then limit and seconds per window.
 # Returns {0}: admitted; {4, block end}: the address is blocked; {9, 1}: in-flight cap;
 # {9, 2}: a window is full. Nothing is counted unless the request is admitted.
-ADMIT = """
+ADMIT = Script("""
 local now = tonumber(ARGV[1])
 local blocked_until = tonumber(redis.call('GET', KEYS[1]) or '0')
 if blocked_until > now then return {4, tostring(blocked_until)} end
@@ -71,12 +71,12 @@ if cap > 0 then
   redis.call('PEXPIRE', KEYS[2], math.ceil(lease * 1000))
 end
 return {0}
-"""
+""")
 
 # KEYS: the address's block, its failure log. ARGV: now, token, failures that block,
 # window seconds, block seconds. Returns {0}: counted; {1, end}: blocked before; {2, end}:
 # blocked by this failure.
-FAILED = """
+FAILED = Script("""
 local now = tonumber(ARGV[1])
 local blocked_until = tonumber(redis.call('GET', KEYS[1]) or '0')
 if blocked_until > now then return {1, tostring(blocked_until)} end
@@ -93,16 +93,16 @@ if redis.call('ZCARD', KEYS[2]) >= failures then
 end
 redis.call('PEXPIRE', KEYS[2], math.ceil(window * 1000))
 return {0}
-"""
+""")
 
 # KEYS: in-flight sets; ARGV: the new lease end, the lease in ms, then per key its token.
-RENEW = """
+RENEW = Script("""
 for i = 1, #KEYS do
   redis.call('ZADD', KEYS[i], 'XX', ARGV[1], ARGV[i + 2])
   redis.call('PEXPIRE', KEYS[i], ARGV[2])
 end
 return #KEYS
-"""
+""")
 
 
 def block_key(prefix: str, subject: str) -> str:
@@ -121,16 +121,6 @@ def window_key(prefix: str, key: str) -> str:
     return f"{prefix}window:{key}"
 
 
-def client(settings: Settings) -> redis.asyncio.Redis:
-    """The worker's connection pool: short timeouts, no retries (see the module's doc)."""
-    return redis.asyncio.Redis.from_url(
-        settings.redis_url,
-        socket_timeout=settings.redis_timeout_seconds,
-        socket_connect_timeout=settings.redis_timeout_seconds,
-        retry=Retry(NoBackoff(), 0),
-    )
-
-
 def unblock(settings: Settings, subject: str) -> None:
     """Delete ``subject``'s block and failures (``smscd ip unblock``; synchronous)."""
     with redis.Redis.from_url(settings.redis_url, socket_timeout=10) as conn:
@@ -145,16 +135,12 @@ class RedisBackend(Backend):
         settings: Settings,
         policy: BlockPolicy,
         clock: Callable[[], float],
-        connection: redis.asyncio.Redis | None = None,
     ) -> None:
-        self._redis = connection if connection is not None else client(settings)
+        self._redis = Pipe(settings.redis_url, settings.redis_timeout_seconds)
         self._prefix = settings.redis_prefix
         self._policy = policy
         self._clock = clock
         self._lease = settings.limit_in_flight_lease_seconds
-        self._admit = self._redis.register_script(ADMIT)
-        self._failed = self._redis.register_script(FAILED)
-        self._renew = self._redis.register_script(RENEW)
         self._worker = secrets.token_hex(6)
         self._serial = itertools.count(1)
         self._held: dict[str, str] = {}  # token -> in-flight key, for renewal
@@ -164,7 +150,7 @@ class RedisBackend(Backend):
 
     async def start(self) -> None:
         self._renewer = asyncio.create_task(self._renew_forever())
-        if await self._call(self._redis.ping) is None:
+        if await self._call(self._redis.call, "PING") is None:
             log.error("Redis at the configured SMSCD_REDIS_URL does not answer: limits are "
                       "not enforced until it does")  # fmt: skip
 
@@ -173,7 +159,7 @@ class RedisBackend(Backend):
             self._renewer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._renewer
-        await self._redis.aclose()
+        await self._redis.close()
 
     def _token(self) -> str:
         return f"{self._worker}:{next(self._serial)}"
@@ -184,7 +170,7 @@ class RedisBackend(Backend):
             return None
         try:
             return await command(*args, **kwargs)
-        except (redis.RedisError, OSError) as error:
+        except (Unavailable, ReplyError, OSError) as error:
             self._down_until = time.monotonic() + RETRY_SECONDS
             log.warning("Redis unreachable (%s): serving without limits for %.0f s",
                         type(error).__name__, RETRY_SECONDS)  # fmt: skip
@@ -199,7 +185,7 @@ class RedisBackend(Backend):
         for counter in ticket.counters:
             keys.append(window_key(self._prefix, counter.key))
             args += [counter.limit, repr(counter.seconds)]
-        answer = await self._call(self._admit, keys=keys, args=args)
+        answer = await self._call(self._redis.evalsha, ADMIT, keys, args)
         if answer is None:
             return Slot(account, None)
         outcome = int(answer[0])
@@ -220,7 +206,7 @@ class RedisBackend(Backend):
             return
         flight = self._held.pop(slot.token, None)
         if flight is not None:
-            await self._call(self._redis.zrem, flight, slot.token)
+            await self._call(self._redis.send, "ZREM", flight, slot.token)
 
     async def blocked(self, subject: str, now: float) -> bool:
         known = self._known_blocks.get(subject)
@@ -232,7 +218,7 @@ class RedisBackend(Backend):
         del self._known_blocks[subject]
         if now >= until:
             return False
-        stored = await self._call(self._redis.get, block_key(self._prefix, subject))
+        stored = await self._call(self._redis.call, "GET", block_key(self._prefix, subject))
         if stored is None or float(stored) <= now:
             return False  # unblocked meanwhile (or Redis is unreachable: fail open)
         self._known_blocks[subject] = [float(stored), now + RECHECK_SECONDS]
@@ -242,7 +228,7 @@ class RedisBackend(Backend):
         policy = self._policy
         keys = [block_key(self._prefix, subject), failures_key(self._prefix, subject)]
         args = [repr(now), self._token(), policy.failures, policy.window, policy.seconds]
-        answer = await self._call(self._failed, keys=keys, args=args)
+        answer = await self._call(self._redis.evalsha, FAILED, keys, args)
         if answer is None or int(answer[0]) == 0:
             return Failure.COUNTED
         self._known_blocks[subject] = [float(answer[1]), now + RECHECK_SECONDS]
@@ -256,7 +242,7 @@ class RedisBackend(Backend):
         lease_end = repr(self._clock() + self._lease)
         keys = [flight for _token, flight in held]
         args = [lease_end, int(self._lease * 1000) + 1, *(token for token, _flight in held)]
-        await self._call(self._renew, keys=keys, args=args)
+        await self._call(self._redis.evalsha, RENEW, keys, args)
 
     async def _renew_forever(self) -> None:
         while True:

@@ -1,0 +1,213 @@
+"""The pipelined Redis client of the limits (limits/resp.py): replies parsed whatever the
+chunks they arrive in, matched to their commands in order, errors and lost connections
+reported, against the real Redis where one is configured."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+import pytest
+import redis
+from hypothesis import given
+from hypothesis import strategies as st
+
+from smscd.limits.resp import Pipe, ReplyError, Script, Unavailable, encode, parse
+from tests.limits.conftest import REDIS_URL
+
+
+def reply_bytes(value) -> bytes:
+    """What a Redis server writes for ``value`` (the test's own encoder of replies)."""
+    if value is None:
+        return b"$-1\r\n"
+    if isinstance(value, int):
+        return b":%d\r\n" % value
+    if isinstance(value, bytes):
+        return b"$%d\r\n%s\r\n" % (len(value), value)
+    if isinstance(value, ReplyError):
+        return b"-%s\r\n" % str(value).encode()
+    return b"*%d\r\n" % len(value) + b"".join(reply_bytes(item) for item in value)
+
+
+def same(left, right) -> bool:
+    if isinstance(left, ReplyError):
+        return isinstance(right, ReplyError) and str(left) == str(right)
+    if isinstance(left, list):
+        return isinstance(right, list) and len(left) == len(right) and all(map(same, left, right))
+    return left == right
+
+
+REPLIES = st.recursive(
+    st.none()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.binary(max_size=30)
+    | st.from_regex(r"[A-Z]+ [a-z ]{0,20}", fullmatch=True).map(ReplyError),
+    lambda inner: st.lists(inner, max_size=5),
+    max_leaves=20,
+)
+
+
+@given(replies=st.lists(REPLIES, min_size=1, max_size=6), cuts=st.lists(st.integers(0, 400)))
+def test_replies_are_read_whatever_chunks_they_arrive_in(replies, cuts):
+    stream = b"".join(map(reply_bytes, replies))
+    buffer, found, pos = bytearray(), [], 0
+    bounds = sorted({min(cut, len(stream)) for cut in cuts} | {len(stream)})
+    start = 0
+    for end in bounds:
+        buffer += stream[start:end]
+        start = end
+        while (parsed := parse(buffer, pos)) is not None:
+            reply, pos = parsed
+            found.append(reply)
+    assert len(found) == len(replies) and all(map(same, found, replies))
+
+
+def test_commands_are_arrays_of_bulk_strings():
+    assert encode(["SET", "k", 12, b"\x00\xff"]) == (
+        b"*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\n12\r\n$2\r\n\x00\xff\r\n"
+    )
+
+
+def test_an_unreachable_server_is_unavailable():
+    async def scenario():
+        pipe = Pipe("redis://127.0.0.1:1/0", timeout=1.0)
+        with pytest.raises(Unavailable):
+            await pipe.call("PING")
+
+    asyncio.run(scenario())
+
+
+def test_a_server_that_does_not_answer_is_unavailable_after_the_timeout():
+    async def scenario():
+        done = asyncio.Event()
+
+        async def silent(reader, writer):
+            try:
+                await reader.read(1 << 16)  # reads, never answers
+                await done.wait()
+            finally:
+                writer.close()
+
+        server = await asyncio.start_server(silent, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        pipe = Pipe(f"redis://127.0.0.1:{port}/0", timeout=0.2)
+        try:
+            with pytest.raises(Unavailable):
+                await pipe.call("PING")
+        finally:
+            await pipe.close()
+            done.set()
+            server.close()
+            await server.wait_closed()
+
+    asyncio.run(asyncio.wait_for(scenario(), 30))
+
+
+redis_only = pytest.mark.skipif(not REDIS_URL, reason="needs SMSCD_TEST_REDIS_URL")
+
+
+@redis_only
+def test_concurrent_commands_get_their_own_replies():
+    key = f"smscd-test-resp-{secrets.token_hex(4)}"
+
+    async def scenario():
+        pipe = Pipe(REDIS_URL, timeout=5.0)
+        try:
+            replies = await asyncio.gather(
+                *(pipe.call("ECHO", f"value {n}") for n in range(500)),
+                pipe.call("INCRBY", key, 7),
+            )
+            await pipe.call("DEL", key)
+        finally:
+            await pipe.close()
+        return replies
+
+    replies = asyncio.run(scenario())
+    assert replies[:500] == [f"value {n}".encode() for n in range(500)]
+    assert replies[500] == 7
+
+
+@redis_only
+def test_an_unanswered_command_still_runs_before_the_next_one():
+    key = f"smscd-test-resp-{secrets.token_hex(4)}"
+
+    async def scenario():
+        pipe = Pipe(REDIS_URL, timeout=5.0)
+        try:
+            await pipe.send("SET", key, "sent")
+            value = await pipe.call("GET", key)
+            await pipe.call("DEL", key)
+        finally:
+            await pipe.close()
+        return value
+
+    assert asyncio.run(scenario()) == b"sent"
+
+
+@redis_only
+def test_error_replies_raise_and_the_connection_goes_on():
+    async def scenario():
+        pipe = Pipe(REDIS_URL, timeout=5.0)
+        try:
+            with pytest.raises(ReplyError, match="unknown command"):
+                await pipe.call("NO-SUCH-COMMAND")
+            return await pipe.call("PING")
+        finally:
+            await pipe.close()
+
+    assert asyncio.run(scenario()) == b"PONG"
+
+
+@redis_only
+def test_a_script_the_server_does_not_know_is_sent_whole_once():
+    script = Script(f"return {{'{secrets.token_hex(4)}', #KEYS, ARGV[1]}}")
+
+    async def scenario():
+        pipe = Pipe(REDIS_URL, timeout=5.0)
+        try:
+            first = await pipe.evalsha(script, ["a", "b"], ["x"])
+            second = await pipe.call("EVALSHA", script.sha, 0, "y")  # cached by now
+        finally:
+            await pipe.close()
+        return first, second
+
+    first, second = asyncio.run(scenario())
+    assert first[1:] == [2, b"x"] and second[1:] == [0, b"y"]
+
+
+@redis_only
+def test_a_lost_connection_fails_its_commands_and_the_next_one_reconnects():
+    async def scenario():
+        pipe = Pipe(REDIS_URL, timeout=5.0)
+        try:
+            name = f"smscd-test-{secrets.token_hex(4)}"
+            await pipe.call("CLIENT", "SETNAME", name)
+            with redis.Redis.from_url(REDIS_URL) as admin:
+                for client in admin.client_list():
+                    if client.get("name") == name:
+                        admin.client_kill_filter(_id=client["id"])
+            with pytest.raises(Unavailable):
+                await pipe.call("PING")
+            return await pipe.call("PING")
+        finally:
+            await pipe.close()
+
+    assert asyncio.run(scenario()) == b"PONG"
+
+
+@redis_only
+def test_the_database_of_the_url_is_selected():
+    key = f"smscd-test-resp-{secrets.token_hex(4)}"
+    base = REDIS_URL.rsplit("/", 1)[0]
+
+    async def scenario():
+        pipe = Pipe(f"{base}/5", timeout=5.0)
+        try:
+            await pipe.call("SET", key, "in five", "EX", 60)
+        finally:
+            await pipe.close()
+
+    asyncio.run(scenario())
+    with redis.Redis.from_url(f"{base}/5") as five, redis.Redis.from_url(f"{base}/0") as zero:
+        assert five.get(key) == b"in five" and zero.get(key) is None
+        five.delete(key)
