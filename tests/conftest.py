@@ -17,6 +17,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from starlette.testclient import TestClient
@@ -27,6 +28,10 @@ from smscd.app import create_app
 from smscd.db import migrate
 from smscd.db.engine import sync_engine
 from smscd.settings import load_settings
+
+# `pytest --hypothesis-profile=release`: the hostile-input campaign at release size (its
+# tests take their example count from the profile; docs/protection.md, "Hostile input").
+hypothesis_settings.register_profile("release", max_examples=2000, deadline=None)
 
 POSTGRES_URL = os.environ.get("SMSCD_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]

@@ -7,8 +7,9 @@ their own settings and clock. The route table is the API's public surface (a tes
 from __future__ import annotations
 
 import gc
+import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -17,22 +18,37 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from smscd.accounts.passwords import Passwords
-from smscd.billing.endpoint import get_stat
+from smscd.apidoc import openapi, page
+from smscd.billing import endpoint as billing
 from smscd.db.gateway import Database, open_database
-from smscd.history.endpoint import get_messages
+from smscd.history import endpoint as history
 from smscd.http.auth import Authenticator
 from smscd.http.client_ip import ClientAddresses
 from smscd.http.context import Services
 from smscd.http.endpoint import Action, Endpoint, Running
-from smscd.incoming.endpoint import get_answers
+from smscd.incoming import endpoint as incoming
 from smscd.limits.service import make_guard
+from smscd.links import endpoint as links
 from smscd.links import redirect as link_redirect
 from smscd.links import service as link_service
-from smscd.links.endpoint import add_link, get_link
+from smscd.numbering import endpoint as numbering
 from smscd.numbering import service as numbering_service
-from smscd.numbering.endpoint import get_operator
 from smscd.settings import Settings, load_settings
-from smscd.tariffs.endpoint import get_price
+from smscd.tariffs import endpoint as tariffs
+
+# The API: each path's actions, in the order their flags are tried (docs/api.md).
+API: dict[str, tuple[Action, ...]] = {
+    "/sys/get.php": (history.ACTION, incoming.ACTION, billing.ACTION, tariffs.ACTION),
+    "/sys/info.php": (numbering.ACTION,),
+    "/sys/tinyurls.php": (links.GET_ACTION, links.ADD_ACTION),
+}
+
+
+def _static(body: bytes, media_type: str) -> Callable[[Request], Awaitable[Response]]:
+    async def respond(_request: Request) -> Response:
+        return Response(body, media_type=media_type)
+
+    return respond
 
 
 async def healthz(_request: Request) -> Response:
@@ -85,20 +101,11 @@ def create_app(
             await guard.close()
             await db.close()
 
-    get_php = Endpoint(
-        running,
-        [
-            Action("get_messages", "get_messages", get_messages),
-            Action("get_answers", "get_answers", get_answers),
-            Action("get_stat", "get_stat", get_stat),
-            Action("get_price", "get_price", get_price),
-        ],
-    )
-    info_php = Endpoint(running, [Action("get_operator", "get_operator", get_operator)])
-    tinyurls_php = Endpoint(
-        running,
-        [Action("get", "tinyurls get", get_link), Action("add", "tinyurls add", add_link)],
-    )
+    openapi_json = json.dumps(openapi.document(API), ensure_ascii=False, indent=1).encode()
+    docs_page = page.render(API).encode()
+    get_php = Endpoint(running, API["/sys/get.php"])
+    info_php = Endpoint(running, API["/sys/info.php"])
+    tinyurls_php = Endpoint(running, API["/sys/tinyurls.php"])
     # Any method: an API path answers in the API's own format, never with 405 (endpoint.py
     # reads a body only for POST).
     routes = [
@@ -106,6 +113,8 @@ def create_app(
         Route("/sys/info.php", info_php),
         Route("/sys/tinyurls.php", tinyurls_php),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/openapi.json", _static(openapi_json, "application/json"), methods=["GET"]),
+        Route("/docs", _static(docs_page, "text/html; charset=utf-8"), methods=["GET"]),
         # Short URLs: last, so that every other path wins over a link code.
         Route("/{code}", link_redirect.Redirects(running).follow, methods=["GET", "HEAD"]),
     ]

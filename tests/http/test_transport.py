@@ -134,3 +134,40 @@ def test_odd_content_types_never_break_the_server(client, account, content_type)
 
 def test_the_trivial_endpoint_answers_ok(client):
     assert client.get("/healthz").text == "OK"
+
+
+def test_an_oversized_query_string_is_error_1_in_the_requested_format(client, account):
+    query = f"get_messages=1&fmt=3&login={account.login}&x=" + "a" * 40_000
+    reply = client.get(f"/sys/get.php?{query}")
+    assert (reply.status_code, reply.text) == (
+        200,
+        '{"error": "parameters error", "error_code": 1}',
+    )
+
+
+def test_a_query_at_the_limit_is_read(client, account):
+    credentials = f"get_messages=1&fmt=1&login={account.login}&psw=%EF%E0%F0%EE%EB%FC&cnt=1&x="
+    query = credentials + "a" * (32_768 - len(credentials))
+    assert len(query) == 32_768
+    assert client.get(f"/sys/get.php?{query}").text.startswith("1,")
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS", "FOO"])
+def test_other_methods_are_answered_like_get(client, account, method):
+    query = f"get_messages=1&fmt=1&cnt=1&login={account.login}&psw=%EF%E0%F0%EE%EB%FC"
+    reply = client.request(method, f"/sys/get.php?{query}", content=b"cnt=5")
+    assert reply.status_code == 200
+    assert len(reply.content.decode("cp1251").splitlines()) == 1  # the body is not read
+
+
+def test_head_is_answered_without_a_body(client, account):
+    reply = client.head(f"/sys/info.php?get_operator=1&login={account.login}&phone=7916")
+    assert reply.status_code == 200 and reply.headers["content-type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize("length", ["abc", "-1", "99999999999999999999"])
+def test_a_bad_content_length_is_error_1(client, account, length):
+    reply = client.post(
+        "/sys/get.php?fmt=1", content=b"get_messages=1", headers={"content-length": length}
+    )
+    assert (reply.status_code, reply.text) == (200, "0,-1")

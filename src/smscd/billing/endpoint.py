@@ -19,7 +19,10 @@ from smscd.billing.tables import SECOND_BALANCE
 from smscd.dates import ZoneClock, add_months, parse_date, zone_clock
 from smscd.db.gateway import Database, Row
 from smscd.errors import ParametersError
+from smscd.http import contract
 from smscd.http.context import ApiRequest, Reply
+from smscd.http.contract import Parameter
+from smscd.http.endpoint import Action
 from smscd.http.params import Params
 from smscd.http.replies import Record
 
@@ -89,3 +92,28 @@ async def get_stat(request: ApiRequest) -> Reply:
         target = request.services.settings.base_currency
     convert = await converter(request.db, target, {row[2] for row in rows})
     return Reply(layout.STAT, records(rows, request.account.id, convert))
+
+
+PARAMETERS = (
+    Parameter(
+        "start",
+        "date",
+        "First day, DD.MM.YYYY (default: the first day of this month).",
+        example="01.11.2026",
+    ),
+    Parameter(
+        "end", "date", "Last day, DD.MM.YYYY (default: today); at most six months after start."
+    ),
+    Parameter("mycur", "flag", "1: amounts in the account's own currency."),
+    Parameter("balance2", "flag", "1: only what was paid from the second balance."),
+)
+
+ACTION = Action(
+    flag="get_stat",
+    name="get_stat",
+    handler=get_stat,
+    summary="Messages sent, spent (credit) and paid in (debit) per login: the account, then "
+    "its sub-clients.",
+    parameters=PARAMETERS,
+    reply=contract.list_schema(layout.STAT),
+)

@@ -11,7 +11,10 @@ from datetime import timedelta
 from smscd.dates import ZoneClock, add_months, parse_date, zone_clock
 from smscd.errors import NotFoundError, ParametersError
 from smscd.history import layout, queries
+from smscd.http import contract
 from smscd.http.context import ApiRequest, Reply
+from smscd.http.contract import Parameter
+from smscd.http.endpoint import Action
 from smscd.http.params import Params
 from smscd.phones import normalise_email, normalise_phone
 
@@ -67,3 +70,58 @@ async def get_messages(request: ApiRequest) -> Reply:
         raise NotFoundError("message")
     language = request.account.language
     return Reply(layout.HISTORY, [layout.record(row, clock, language) for row in rows])
+
+
+PARAMETERS = (
+    Parameter(
+        "start",
+        "date",
+        "First day of the period, DD.MM.YYYY, in the account's time zone. Without it: the "
+        "latest messages. The period is at most six months.",
+        example="01.11.2026",
+    ),
+    Parameter(
+        "end",
+        "date",
+        "Last day of the period, DD.MM.YYYY (needs start; default: today).",
+        example="30.11.2026",
+    ),
+    Parameter(
+        "phone",
+        "list",
+        "A number or comma-separated numbers (+, spaces, dashes and parentheses allowed; a "
+        "leading 8 is a Russian number).",
+        maximum=MAX_ADDRESSES,
+        example="79161234567",
+    ),
+    Parameter(
+        "email",
+        "list",
+        "An e-mail address or comma-separated addresses: the e-mail history.",
+        maximum=MAX_ADDRESSES,
+        example="client@example.org",
+    ),
+    Parameter(
+        "format",
+        "choice",
+        "0 (default): SMS and other messages; 8: e-mail messages.",
+        choices=("0", "8"),
+        default="0",
+    ),
+    contract.integer("cnt", "Messages in the reply.", 1, MAX_CNT, DEFAULT_CNT),
+    contract.integer(
+        "prev_id",
+        "Only messages sent before the one with this int_id (the next page).",
+        1,
+        queries.NO_UPPER_BOUND,
+    ),
+)
+
+ACTION = Action(
+    flag="get_messages",
+    name="get_messages",
+    handler=get_messages,
+    summary="History of sent messages, newest first. Nothing found: error 3.",
+    parameters=PARAMETERS,
+    reply=contract.list_schema(layout.HISTORY),
+)

@@ -10,8 +10,9 @@ HTTP method is answered; only POST has its body read (as PHP does) **[ours]**.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,6 +21,7 @@ from starlette.types import Receive, Scope, Send
 from smscd.errors import ApiError, AuthorisationError, ParametersError, ServiceUnavailableError
 from smscd.http import charsets, params, replies
 from smscd.http.context import ApiRequest, Handler, Reply, Services
+from smscd.http.contract import Parameter
 from smscd.http.params import Pairs, Params
 
 log = logging.getLogger("smscd.http")
@@ -57,11 +59,15 @@ def _reply(body: str, fmt: int, charset: charsets.Charset) -> Response:
 @dataclass(frozen=True, slots=True)
 class Action:
     """What a request asks an endpoint to do: chosen by ``flag``; ``name`` is what the
-    limits know it by (limits/policy.py)."""
+    limits know it by (limits/policy.py). ``summary``, ``parameters`` and ``reply`` (the
+    JSON Schema of its fmt=3 reply) are what the published API description says of it."""
 
     flag: str
     name: str
     handler: Handler
+    summary: str
+    parameters: tuple[Parameter, ...] = ()
+    reply: Mapping[str, Any] = field(default_factory=dict)
 
 
 class Running:

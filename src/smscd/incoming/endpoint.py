@@ -8,7 +8,10 @@ it, in the last 168 hours unless ``hour`` is given. Nothing found is an empty li
 from __future__ import annotations
 
 from smscd.dates import zone_clock
+from smscd.http import contract
 from smscd.http.context import ApiRequest, Reply
+from smscd.http.contract import Parameter
+from smscd.http.endpoint import Action
 from smscd.incoming import layout, queries
 from smscd.phones import normalise_phone
 
@@ -43,3 +46,31 @@ async def get_answers(request: ApiRequest) -> Reply:
     rows = await request.db.fetch_all(sql, args)
     clock = zone_clock(request.account.timezone)
     return Reply(layout.INCOMING, [layout.record(row, clock) for row in rows])
+
+
+PARAMETERS = (
+    contract.integer("hour", "The last N hours (default: since midnight today).", 1, MAX_HOURS),
+    contract.integer(
+        "after_id",
+        "Only messages with an id above this one (a poller's bookmark; 0 for the first call), "
+        "within the last 168 hours unless hour says otherwise.",
+        0,
+        2**63 - 1,
+    ),
+    Parameter(
+        "to_phone",
+        "string",
+        "Only messages to this number of the account.",
+        example="79990000001",
+    ),
+    contract.integer("cnt", "Messages in the reply.", 1, MAX_CNT, DEFAULT_CNT),
+)
+
+ACTION = Action(
+    flag="get_answers",
+    name="get_answers",
+    handler=get_answers,
+    summary="Incoming messages, oldest first. Nothing found: an empty list.",
+    parameters=PARAMETERS,
+    reply=contract.list_schema(layout.INCOMING, min_items=0),
+)

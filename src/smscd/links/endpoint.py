@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from smscd.dates import zone_clock
 from smscd.errors import NotFoundError, ParametersError
+from smscd.http import contract
 from smscd.http.context import ApiRequest, Reply
+from smscd.http.contract import Parameter
+from smscd.http.endpoint import Action
 from smscd.links import layout, queries, urls
 from smscd.links.service import LinkService
 
@@ -57,3 +60,30 @@ async def add_link(request: ApiRequest) -> Reply:
     created = await service.add(request.account.id, link, request.now)
     record = layout.added_record(created.link_id, service.short_url(created.code))
     return Reply(layout.ADDED, [record], single=True)
+
+
+LINK = Parameter(
+    "link",
+    "string",
+    "The original full link (get: without a scheme, its http:// and https:// forms are found too).",
+    example="https://example.org/promo",
+)
+
+GET_ACTION = Action(
+    flag="get",
+    name="tinyurls get",
+    handler=get_link,
+    summary="Clicks on one of the account's short links, by id or by the original link "
+    "(id wins). Not found: error 3.",
+    parameters=(contract.integer("id", "The short link's id.", 1, MAX_ID), LINK),
+    reply=contract.record_schema(layout.STATS),
+)
+
+ADD_ACTION = Action(
+    flag="add",
+    name="tinyurls add",
+    handler=add_link,
+    summary="[ours] A short link to link for the account (the one it has, if any).",
+    parameters=(LINK,),
+    reply=contract.record_schema(layout.ADDED),
+)

@@ -9,7 +9,10 @@ a query per number.
 from __future__ import annotations
 
 from smscd.errors import NotFoundError, ParametersError, ServiceUnavailableError
+from smscd.http import contract
 from smscd.http.context import ApiRequest, Reply
+from smscd.http.contract import Parameter
+from smscd.http.endpoint import Action
 from smscd.numbering import layout
 from smscd.numbering.service import NumberingService
 from smscd.phones import normalise_phone
@@ -44,3 +47,29 @@ async def get_operator(request: ApiRequest) -> Reply:
         layout.OPERATOR_LIST,
         [layout.listed(phone, directory.record(phone, language, request.now)) for phone in phones],
     )
+
+
+PARAMETERS = (
+    Parameter(
+        "phone",
+        "list",
+        "A number, or up to 100 comma-separated numbers (each record then starts with phone).",
+        maximum=MAX_PHONES,
+        example="79161234567",
+    ),
+)
+
+ACTION = Action(
+    flag="get_operator",
+    name="get_operator",
+    handler=get_operator,
+    summary="Country, operator, region, MCC, MNC and time zone of a number (error 3 when "
+    "unknown) or of a list of numbers (unknown ones with empty fields).",
+    parameters=PARAMETERS,
+    reply={
+        "oneOf": [
+            contract.record_schema(layout.OPERATOR),
+            contract.list_schema(layout.OPERATOR_LIST),
+        ]
+    },
+)

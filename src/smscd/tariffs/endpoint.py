@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 
 from smscd import money
+from smscd.http import contract
 from smscd.http.context import ApiRequest, Reply
+from smscd.http.endpoint import Action
 from smscd.tariffs import layout, queries
 
 
@@ -30,3 +32,22 @@ async def get_price(request: ApiRequest) -> Reply:
         mail = money.to_text(mail_price)
     codes = [layout.code_record(row) for row in code_rows]
     return Reply(layout.ZONES, [], custom=lambda fmt: layout.render(zones, codes, mail, fmt))
+
+
+ACTION = Action(
+    flag="get_price",
+    name="get_price",
+    handler=get_price,
+    summary="The account's tariffs: zones priced per channel, individual prices by MCC+MNC, "
+    "the e-mail price. No parameters.",
+    reply={
+        "type": "object",
+        "required": ["zones", "codes", "mail"],
+        "properties": {
+            "zones": contract.list_schema(layout.ZONES, min_items=0),
+            "codes": contract.list_schema(layout.CODES, min_items=0),
+            "mail": {"type": "string"},
+        },
+        "additionalProperties": False,
+    },
+)

@@ -1,0 +1,1 @@
+"""The published description of the API: OpenAPI at /openapi.json, a readable page at /docs."""
