@@ -17,7 +17,9 @@ def test_route_table():
         for route in app.routes
     )
     assert routes == [
+        ("/docs", ("GET", "HEAD")),
         ("/healthz", ("GET", "HEAD")),
+        ("/openapi.json", ("GET", "HEAD")),
         ("/sys/get.php", ("any method",)),
         ("/sys/info.php", ("any method",)),
         ("/sys/tinyurls.php", ("any method",)),
