@@ -12,7 +12,7 @@ figures are the cost of the checks, not of refusals (a refusal is cheaper than t
 
 Run from the project root (docs/protection.md explains the figures)::
 
-    .venv/bin/python bench/limits.py                       # 3 rounds of 10 s per figure
+    .venv/bin/python bench/limits.py                       # 5 rounds of 6 s per figure
     .venv/bin/python bench/limits.py --quick               # smoke run: 1 round of 3 s
     .venv/bin/python bench/limits.py --redis-url redis://127.0.0.1:6379/0 --cache-dir DIR
 
@@ -224,13 +224,12 @@ def summary(figures: dict[tuple[str, str], Figures], endpoints: dict[str, list[s
                 f"{endpoint:24} {limiter:8} {found.rps:>9,.0f} {found.rps / off:>7.2f}"
                 f" {found.cpu_us:>11.0f}"
             )
-    history = "get_messages cnt=100"
-    share = statistics.median(
-        on.throughput.rps / off.throughput.rps
-        for on, off in zip(
-            figures[(history, "redis")].runs, figures[(history, "off")].runs, strict=True
-        )
-    )
+    print("\nper round, limits on / limits off (each round measures all three together):")
+    for endpoint in endpoints:
+        for limiter in ("memory", "redis"):
+            ratios = round_ratios(figures, endpoint, limiter)
+            print(f"  {endpoint:24} {limiter:8} " + "  ".join(f"{r:.2f}" for r in ratios))
+    share = statistics.median(round_ratios(figures, "get_messages cnt=100", "redis"))
     verdict = "met" if share >= TARGET_REDIS_SHARE else "MISSED"
     print(
         f"\nhistory, limits in Redis / limits off (median of the rounds' ratios): {share:.2f}"
@@ -238,12 +237,19 @@ def summary(figures: dict[tuple[str, str], Figures], endpoints: dict[str, list[s
     )
 
 
+def round_ratios(
+    figures: dict[tuple[str, str], Figures], endpoint: str, limiter: str
+) -> list[float]:
+    on, off = figures[(endpoint, limiter)].runs, figures[(endpoint, "off")].runs
+    return [a.throughput.rps / b.throughput.rps for a, b in zip(on, off, strict=True)]
+
+
 def parse_args(argv: list[str] | None = None) -> Config:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--duration", type=float, help="seconds per figure (10; --quick 3)")
-    parser.add_argument("--rounds", type=int, help="rounds over every figure (3; --quick 1)")
+    parser.add_argument("--duration", type=float, help="seconds per figure (6; --quick 3)")
+    parser.add_argument("--rounds", type=int, help="rounds over every figure (5; --quick 1)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 round of 3 s")
     parser.add_argument("--workers", type=int, default=2, help="workers per server (2)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (64)")
@@ -254,9 +260,9 @@ def parse_args(argv: list[str] | None = None) -> Config:
     parser.add_argument("--cache-dir", type=Path, help="keep the seeded database here and reuse it")
     args = parser.parse_args(argv)
     return Config(
-        duration=args.duration or (3.0 if args.quick else 10.0),
+        duration=args.duration or (3.0 if args.quick else 6.0),
         warmup=1.0 if args.quick else 2.0,
-        rounds=args.rounds or (1 if args.quick else 3),
+        rounds=args.rounds or (1 if args.quick else 5),
         workers=args.workers,
         connections=args.connections,
         messages=args.messages,

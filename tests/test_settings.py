@@ -5,6 +5,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
+
+from smscd.limits.guard import Unguarded
+from smscd.limits.service import make_guard
 from smscd.settings import Settings, load_settings
 
 DOCS = Path(__file__).parent.parent / "docs" / "configuration.md"
@@ -45,3 +49,21 @@ def test_defaults_need_no_service(monkeypatch):
         monkeypatch.delenv(f"SMSCD_{name.upper()}", raising=False)
     monkeypatch.delenv("SMSCD_CONFIG", raising=False)
     assert load_settings().database_url == "sqlite:///smscd.db"
+
+
+def test_limits_switch_off_from_the_environment_or_the_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("SMSCD_RATE_LIMITS", raising=False)
+    assert load_settings().rate_limits is True
+    config = tmp_path / "smscd.toml"
+    config.write_text('rate_limits = "off"\n')
+    monkeypatch.setenv("SMSCD_CONFIG", str(config))
+    assert load_settings().rate_limits is False
+    monkeypatch.setenv("SMSCD_RATE_LIMITS", "on")
+    assert load_settings().rate_limits is True
+    monkeypatch.setenv("SMSCD_RATE_LIMITS", "off")
+    assert isinstance(make_guard(load_settings(), None, lambda: 0.0), Unguarded)
+
+
+def test_a_trusted_proxy_must_be_an_address_or_network():
+    with pytest.raises(ValueError):
+        load_settings(trusted_proxies="10.0.0.0/8, proxy.example")

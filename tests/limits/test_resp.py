@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import shutil
+import subprocess
+from collections.abc import Iterator
 
 import pytest
 import redis
@@ -211,3 +214,52 @@ def test_the_database_of_the_url_is_selected():
     with redis.Redis.from_url(f"{base}/5") as five, redis.Redis.from_url(f"{base}/0") as zero:
         assert five.get(key) == b"in five" and zero.get(key) is None
         five.delete(key)
+
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+@pytest.fixture
+def private_redis(tmp_path) -> Iterator[str]:
+    """A redis-server of the test's own on a Unix socket, with a password."""
+    socket_path = tmp_path / "redis.sock"
+    server = subprocess.Popen(
+        [REDIS_SERVER, "--port", "0", "--unixsocket", str(socket_path), "--save", "",
+         "--appendonly", "no", "--requirepass", "s3cret"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    assert server.stdout is not None
+    try:
+        for line in server.stdout:  # ready when it says so (its own log, not a sleep)
+            if "ready to accept connections" in line.lower():
+                break
+        else:
+            raise AssertionError("redis-server did not start")
+        yield f"unix://:s3cret@{socket_path}?db=2"
+    finally:
+        server.terminate()
+        server.wait(30)
+        server.stdout.close()
+
+
+@pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server")
+def test_unix_sockets_passwords_and_databases_from_the_url(private_redis):
+    async def scenario():
+        pipe = Pipe(private_redis, timeout=5.0)
+        try:
+            await pipe.call("SET", "k", "v")
+            return await pipe.call("CLIENT", "INFO")
+        finally:
+            await pipe.close()
+
+    assert b" db=2 " in asyncio.run(scenario())
+
+    async def refused():
+        pipe = Pipe(private_redis.replace("s3cret", "wrong"), timeout=5.0)
+        try:
+            with pytest.raises(ReplyError):
+                await pipe.call("PING")
+        finally:
+            await pipe.close()
+
+    asyncio.run(refused())

@@ -183,15 +183,17 @@ class Pipe:
                         options.get("port", 6379),
                         ssl=ssl.create_default_context() if secure else None,
                     )
-                if options.get("password"):
-                    user, password = options.get("username"), options["password"]
-                    await self._on(
-                        protocol, ["AUTH", user, password] if user else ["AUTH", password]
-                    )
-                if options.get("db"):
-                    await self._on(protocol, ["SELECT", options["db"]])
         except (OSError, TimeoutError) as error:
             raise Unavailable(f"cannot connect to Redis: {error}") from error
+        try:
+            if options.get("password"):
+                user, password = options.get("username"), options["password"]
+                await self._on(protocol, ["AUTH", user, password] if user else ["AUTH", password])
+            if options.get("db"):
+                await self._on(protocol, ["SELECT", options["db"]])
+        except BaseException:
+            protocol.fail(Unavailable("Redis refused the connection's set-up"))
+            raise
         return protocol
 
     async def _on(self, protocol: _Protocol, args: Sequence[Any]) -> Reply:
