@@ -14,6 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from smscd.db.engine import sync_engine
+from smscd.demo import seed
+from tests.conftest import TEST_PASSWORDS
+
 READY_TIMEOUT = 60
 
 
@@ -95,3 +99,21 @@ def serving(database_url: str, cwd: Path, workers: int = 2) -> Iterator[str]:
     """`smscd serve --workers N` on ``database_url``; yields its base URL, stops it after."""
     with smscd_serve(database_url, cwd, workers) as server:
         yield server.url
+
+
+@contextmanager
+def demo_server(
+    directory: Path,
+    messages: int,
+    seed_value: int,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+) -> Iterator[ServerProcess]:
+    """`smscd serve` on a demo database seeded in ``directory`` (the demo's data ends now:
+    the server runs on the real clock)."""
+    url = f"sqlite:///{directory / 'demo.db'}"
+    engine = sync_engine(url)
+    seed.seed(engine, TEST_PASSWORDS, messages=messages, seed=seed_value, now=int(time.time()))
+    engine.dispose()
+    with smscd_serve(url, directory, workers, env) as server:
+        yield server

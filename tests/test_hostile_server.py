@@ -6,20 +6,16 @@ from __future__ import annotations
 
 import http.client
 import socket
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from smscd.app import API
-from smscd.db.engine import sync_engine
 from smscd.demo import seed
-from tests.conftest import TEST_PASSWORDS
 from tests.http import hostile
-from tests.servers import ServerProcess, smscd_serve
+from tests.servers import ServerProcess, demo_server
 
 ACTIONS = [(path, action) for path, actions in API.items() for action in actions]
 # Half the in-process campaign's examples per action (CI: 50; the release profile: 1000).
@@ -32,15 +28,10 @@ CAMPAIGN = settings(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    path = tmp_path_factory.mktemp("hostile") / "demo.db"
-    url = f"sqlite:///{path}"
-    engine = sync_engine(url)
-    seed.seed(engine, TEST_PASSWORDS, messages=500, seed=11, now=int(time.time()))
-    engine.dispose()
     # Every request is its own client behind the loopback "proxy", so that IP blocks and
     # rate limits (on, as deployed) do not stop the campaign after its first few failures.
     env = {"SMSCD_TRUSTED_PROXIES": "127.0.0.1", "SMSCD_LIMIT_IDENTICAL_PER_MINUTE": "0"}
-    with smscd_serve(url, Path(path).parent, workers=2, env=env) as process:
+    with demo_server(tmp_path_factory.mktemp("hostile"), 500, 11, env=env) as process:
         yield process
 
 

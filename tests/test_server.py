@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from smscd.db.engine import sync_engine
 from smscd.demo import seed
-from tests.conftest import TEST_PASSWORDS
-from tests.servers import ServerProcess, smscd_serve
+from tests.servers import ServerProcess, demo_server
 
 
 @pytest.fixture(scope="module")
 def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    path = tmp_path_factory.mktemp("e2e") / "demo.db"
-    url = f"sqlite:///{path}"
-    # The server runs on the real clock, so the demo data ends now.
-    engine = sync_engine(url)
-    seed.seed(engine, TEST_PASSWORDS, messages=2000, seed=5, now=int(time.time()))
-    engine.dispose()
-    with smscd_serve(url, Path(path).parent) as process:
+    with demo_server(tmp_path_factory.mktemp("e2e"), messages=2000, seed_value=5) as process:
         yield process
 
 

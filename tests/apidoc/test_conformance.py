@@ -9,10 +9,8 @@ purpose: this API answers every request with HTTP 200 and its own error codes (c
 from __future__ import annotations
 
 import json
-import time
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -21,10 +19,7 @@ from schemathesis import checks
 
 from smscd.apidoc import openapi
 from smscd.app import API
-from smscd.db.engine import sync_engine
-from smscd.demo import seed
-from tests.conftest import TEST_PASSWORDS
-from tests.servers import smscd_serve
+from tests.servers import demo_server
 
 schema = schemathesis.openapi.from_dict(json.loads(json.dumps(openapi.document(API))))
 
@@ -37,14 +32,10 @@ CHECKS = [
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("conformance") / "demo.db"
-    url = f"sqlite:///{path}"
-    engine = sync_engine(url)
-    seed.seed(engine, TEST_PASSWORDS, messages=2000, seed=7, now=int(time.time()))
-    engine.dispose()
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    directory = tmp_path_factory.mktemp("conformance")
     env = {"SMSCD_RATE_LIMITS": "off"}
-    with smscd_serve(url, Path(path).parent, workers=1, env=env) as server:
+    with demo_server(directory, messages=2000, seed_value=7, workers=1, env=env) as server:
         yield server.url
 
 
@@ -61,6 +52,6 @@ def as_demo(case: schemathesis.Case) -> None:
 
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
-def test_replies_match_the_published_description(case, demo_server):
+def test_replies_match_the_published_description(case, demo):
     as_demo(case)
-    case.call_and_validate(base_url=demo_server, checks=CHECKS, timeout=30)
+    case.call_and_validate(base_url=demo, checks=CHECKS, timeout=30)
