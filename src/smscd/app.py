@@ -27,6 +27,7 @@ from smscd.http.client_ip import ClientAddresses
 from smscd.http.context import Services
 from smscd.http.endpoint import Action, Endpoint, Running
 from smscd.incoming import endpoint as incoming
+from smscd.limits.policy import Limits
 from smscd.limits.service import make_guard
 from smscd.links import endpoint as links
 from smscd.links import redirect as link_redirect
@@ -102,7 +103,7 @@ def create_app(
             await db.close()
 
     openapi_json = json.dumps(openapi.document(API), ensure_ascii=False, indent=1).encode()
-    docs_page = page.render(API).encode()
+    docs_page = page.render(API, Limits(settings).defaults).encode()
     get_php = Endpoint(running, API["/sys/get.php"])
     info_php = Endpoint(running, API["/sys/info.php"])
     tinyurls_php = Endpoint(running, API["/sys/tinyurls.php"])

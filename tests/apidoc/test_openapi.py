@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from smscd.apidoc import openapi
+from smscd.apidoc import openapi, page
 from smscd.app import API
 from smscd.http import params as params_module
 from smscd.http.endpoint import Action
+from smscd.limits.policy import Limits
+from smscd.settings import load_settings
 from tests.api import call
 from tests.factories import add_sent, sent
 
@@ -97,3 +99,11 @@ def test_every_parameter_an_action_reads_is_declared(
         call(client, account, path, **{action.flag: 1, **values})
     declared = {p.name for p in action.parameters}
     assert asked - COMMON - flags == declared
+
+
+def test_the_docs_page_gives_the_deployments_limits():
+    settings = load_settings(limit_history_per_hour=120, limit_stat_per_minute=0)
+    page_text = page.render(API, Limits(settings).defaults)
+    assert "at most 120 requests of any kind of a login an hour" in page_text
+    assert "no limit on the requests of any kind of a login a minute" in page_text
+    assert "at most 14 requests of a login at once" in page_text

@@ -20,6 +20,7 @@ code,pre{font:13px ui-monospace,monospace;background:#f4f4f4;padding:0 .2em}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
 td,th{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#fafafa}h2{border-bottom:2px solid #ddd;margin-top:2.5rem}h3{margin-top:2rem}
+h2 code{font-size:inherit;background:none}
 """
 
 ERRORS = (
@@ -68,19 +69,24 @@ def _fields(schema: Mapping[str, Any]) -> list[str]:
     return list(schema.get("properties", {}))
 
 
-def _limits(action: Action) -> str:
+def _limits(action: Action, limits: Mapping[str, int]) -> str:
+    """The action's limits, with this deployment's numbers (0: no limit)."""
     items = []
     for window in policy.WINDOWS[action.name]:
-        per = "minute" if window.seconds == 60 else "hour"
+        per = "a minute" if window.seconds == 60 else "an hour"
         what = "identical requests" if window.identical else "requests of any kind"
-        items.append(f"<code>{window.name}</code>: {what} a login may make in an {per}"
-                     if per == "hour" else
-                     f"<code>{window.name}</code>: {what} a login may make in a {per}")  # fmt: skip
-    items.append(f"<code>{policy.IN_FLIGHT}</code>: the login's requests at once")
+        items.append(_limit(window.name, limits[window.name], f"{what} of a login {per}"))
+    at_once = "requests of a login at once"
+    items.append(_limit(policy.IN_FLIGHT, limits[policy.IN_FLIGHT], at_once))
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
 
 
-def _action(path: str, action: Action) -> str:
+def _limit(name: str, value: int, what: str) -> str:
+    number = f"at most {value}" if value else "no limit on the"
+    return f"{number} {what} (<code>{name}</code>)"
+
+
+def _action(path: str, action: Action, limits: Mapping[str, int]) -> str:
     fields = ", ".join(f"<code>{escape(name)}</code>" for name in _fields(action.reply))
     example = f"{path}?{action.flag}=1&amp;login=…&amp;psw=…&amp;fmt=3"
     return (
@@ -88,12 +94,12 @@ def _action(path: str, action: Action) -> str:
         f"<p>{escape(action.summary)}</p><p><code>{example}</code></p>"
         + (_parameters(action.parameters) if action.parameters else "<p>No parameters.</p>")
         + f"<p>Reply fields (fmt 3 keys): {fields}</p>"
-        + f"<p>Limits (error 9 past them):</p>{_limits(action)}"
+        + f"<p>Limits (error 9 past them):</p>{_limits(action, limits)}"
     )
 
 
-def render(api: Mapping[str, Sequence[Action]]) -> str:
-    """The whole page."""
+def render(api: Mapping[str, Sequence[Action]], limits: Mapping[str, int]) -> str:
+    """The whole page; ``limits`` are the deployment's (accounts may have their own)."""
     toc = "".join(
         f"<li><code>{escape(path)}</code>: "
         + ", ".join(
@@ -103,7 +109,7 @@ def render(api: Mapping[str, Sequence[Action]]) -> str:
         for path, actions in api.items()
     )
     sections = "".join(
-        f"<h2><code>{escape(path)}</code></h2>" + "".join(_action(path, a) for a in actions)
+        f"<h2><code>{escape(path)}</code></h2>" + "".join(_action(path, a, limits) for a in actions)
         for path, actions in api.items()
     )
     errors = "".join(
