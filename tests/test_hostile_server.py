@@ -28,9 +28,13 @@ CAMPAIGN = settings(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    # Every request is its own client behind the loopback "proxy", so that IP blocks and
-    # rate limits (on, as deployed) do not stop the campaign after its first few failures.
-    env = {"SMSCD_TRUSTED_PROXIES": "127.0.0.1", "SMSCD_LIMIT_IDENTICAL_PER_MINUTE": "0"}
+    # Limits on, as deployed, but with no windows: a refusal would answer most of the
+    # campaign's requests without looking at them (and replay differently when Hypothesis
+    # shrinks). Every request is its own client behind the loopback "proxy", so that IP
+    # blocks do not stop the campaign after its first failures either.
+    windows = ("identical_per_minute", "history_per_hour", "stat_per_minute", "operator_per_minute")
+    env = {"SMSCD_TRUSTED_PROXIES": "127.0.0.1"}
+    env |= {f"SMSCD_LIMIT_{name.upper()}": "0" for name in windows}
     with demo_server(tmp_path_factory.mktemp("hostile"), 500, 11, env=env) as process:
         yield process
 

@@ -3,11 +3,16 @@ block it for 30 minutes (error 4), whatever it sends then; `smscd ip unblock` li
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
+from smscd.accounts.passwords import Passwords
 from smscd.limits.backend import RECHECK_SECONDS
 from smscd.limits.blocks import unblock
 from tests.limits.harness import (
     AUTHORISE,
     BLOCKED,
+    TIMEOUT,
     credentials,
     error_text,
     new_address,
@@ -136,3 +141,40 @@ def test_a_request_without_a_peer_address_is_never_blocked(api, make_account):
     account = make_account()
     for _ in range(7):
         assert fail(api, account, "testclient") == AUTHORISE  # no address to count
+
+
+def test_a_burst_of_guesses_gets_five_answers(api, make_account):
+    """Guesses sent all at once: the 5th failure blocks at once, so however many are in
+    flight, only five are answered "authorise error"."""
+    account, address = make_account(), new_address()
+
+    async def burst():
+        guesses = [
+            api.send(client=address, get_messages=1, login=account.login, psw=f"guess-{n}")
+            for n in range(30)
+        ]
+        return [error_text(body) for body in await asyncio.gather(*guesses)]
+
+    answers = api.run(burst())
+    assert answers.count(AUTHORISE) == 5 and answers.count(BLOCKED) == 25
+
+
+def test_a_right_password_checked_while_the_block_began_is_refused(api, make_account, monkeypatch):
+    account, address = make_account(), new_address()
+    entered, release = threading.Event(), threading.Event()
+    verify = Passwords.verify
+
+    def slow_for_the_right_one(self, stored, psw):
+        if psw == account.password:
+            entered.set()
+            release.wait(TIMEOUT)
+        return verify(self, stored, psw)
+
+    monkeypatch.setattr(Passwords, "verify", slow_for_the_right_one)
+    right = asyncio.run_coroutine_threadsafe(
+        api.send(client=address, get_messages=1, **credentials(account)), api.loop
+    )
+    assert entered.wait(TIMEOUT)  # its address check passed; its password is being checked
+    assert [fail(api, account, address) for _ in range(6)] == [AUTHORISE] * 5 + [BLOCKED]
+    release.set()
+    assert error_text(right.result(TIMEOUT)) == BLOCKED

@@ -15,8 +15,11 @@ import redis
 from hypothesis import given
 from hypothesis import strategies as st
 
+from smscd.limits.in_redis import RedisBackend
+from smscd.limits.policy import Ticket
 from smscd.limits.resp import Pipe, ReplyError, Script, Unavailable, encode, parse
-from tests.limits.conftest import REDIS_URL
+from smscd.limits.service import block_policy
+from tests.limits.conftest import REDIS_URL, forget, limited_settings
 
 
 def reply_bytes(value) -> bytes:
@@ -263,3 +266,103 @@ def test_unix_sockets_passwords_and_databases_from_the_url(private_redis):
             await pipe.close()
 
     asyncio.run(refused())
+
+
+class SilentRedis:
+    """A server that reads RESP commands and answers none: what a hung Redis looks like.
+    It counts the connections it is given and keeps every command it reads."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.commands: list[list[bytes]] = []
+        self.arrived = asyncio.Event()
+        self._done = asyncio.Event()
+
+    async def _serve(self, reader, writer) -> None:
+        self.connections += 1
+        buffer = bytearray()
+        try:
+            while data := await reader.read(1 << 16):
+                buffer += data
+                while (found := parse(buffer)) is not None:
+                    command, end = found
+                    del buffer[:end]
+                    self.commands.append(command)
+                    self.arrived.set()
+        finally:
+            writer.close()
+
+    async def __aenter__(self) -> str:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        return f"redis://127.0.0.1:{self._server.sockets[0].getsockname()[1]}/0"
+
+    async def __aexit__(self, *_exc) -> None:
+        self._server.close()
+        await self._server.wait_closed()
+
+
+def test_callers_waiting_for_a_hung_redis_share_one_connection_attempt():
+    async def scenario():
+        silent = SilentRedis()
+        async with silent as url:
+            pipe = Pipe(url.replace("redis://", "redis://:pw@"), timeout=0.2)  # AUTH hangs
+            results = await asyncio.gather(
+                *(pipe.call("PING") for _ in range(10)), return_exceptions=True
+            )
+            await pipe.close()
+        return silent.connections, results
+
+    connections, results = asyncio.run(asyncio.wait_for(scenario(), 30))
+    assert connections == 1
+    assert all(isinstance(result, Unavailable) for result in results)
+
+
+def test_a_request_cancelled_while_admitted_gives_its_slot_back(backend):
+    """The admission script may run after its caller has gone (the reply still on its way):
+    the slot it took is given back on the same connection, after the script."""
+
+    async def scenario():
+        silent = SilentRedis()
+        async with silent as url:
+            settings = limited_settings(backend.url, "p:").model_copy(update={"redis_url": url})
+            limiter = RedisBackend(settings, block_policy(settings), lambda: 0.0)
+            admitting = asyncio.create_task(limiter.admit(Ticket(7, 3, ()), None, 0.0))
+            await silent.arrived.wait()  # the script has left for Redis
+            admitting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await admitting
+            while len(silent.commands) < 2:  # the slot's release follows it
+                silent.arrived.clear()
+                await silent.arrived.wait()
+            await limiter.close()
+        return silent.commands
+
+    evalsha, release = asyncio.run(asyncio.wait_for(scenario(), 30))
+    token = evalsha[6]  # EVALSHA sha 2 block-key in-flight-key now token ...
+    assert evalsha[0] == b"EVALSHA" and release == [b"ZREM", b"p:inflight:7", token]
+
+
+@redis_only
+def test_leases_are_renewed_in_the_background(backend):
+    async def scenario():
+        settings = limited_settings(
+            backend.url, f"smscd-test-renew-{secrets.token_hex(4)}:",
+            limit_in_flight_lease_seconds=1.0,
+        )  # fmt: skip
+        limiter = RedisBackend(settings, block_policy(settings), lambda: 0.0)
+        renewed = asyncio.Event()
+        renew = limiter.renew
+
+        async def noted() -> None:
+            await renew()
+            renewed.set()
+
+        limiter.renew = noted  # type: ignore[method-assign]
+        await limiter.start()
+        try:
+            await asyncio.wait_for(renewed.wait(), 10)  # every third of the lease
+        finally:
+            await limiter.close()
+            forget(settings.redis_prefix)
+
+    asyncio.run(scenario())

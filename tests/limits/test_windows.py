@@ -173,3 +173,9 @@ def test_a_refusal_is_written_in_the_requested_format(api, make_account):
         "<error_code>9</error_code>\n</result>",
         '{"error": "duplicate request, wait a minute", "error_code": 9}',
     ]
+
+
+def test_parameters_the_action_does_not_read_do_not_make_a_request_new(api, make_account):
+    account = make_account()
+    answers = [error_text(api.history(account, cnt=8, nonce=n)) for n in range(4)]
+    assert answers[3] == DUPLICATE

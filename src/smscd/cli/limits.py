@@ -76,8 +76,9 @@ def ip_unblock(
     address: Annotated[str, typer.Argument(help="The blocked client address.")],
     database: DatabaseOption = None,
 ) -> None:
-    """Lift the block of ADDRESS (and forget its failed authorisations) on every worker:
-    within a second where limits live in Redis or in the servers' memory alike."""
+    """Lift the block of ADDRESS on every worker, within a second, whether limits live in
+    Redis or in the servers' memory; the address's failed authorisations are forgotten
+    with it."""
     try:
         with command_database(database) as (settings, engine):
             lifted = unblock(settings, engine, address)

@@ -58,15 +58,27 @@ class ClientAddresses:
         if current is None or not _within(current, self._trusted):
             return peer
         for hop in reversed(_forwarded_for(scope.get("headers", ()))):
-            address = parse_address(hop)
+            address = parse_address(_without_port(hop))
             if address is None:
-                # A trusted proxy passed on something that is no address: the last address
-                # known for certain is that proxy's.
-                break
+                # A trusted proxy passed on something that is no address: the client is
+                # unknown. Not the proxy's own address, which would put every client behind
+                # it under one block; no address is never blocked, and fails allowed-IP
+                # lists (docs/protection.md, "Client addresses").
+                return None
             current = address
             if not _within(address, self._trusted):
                 break
         return str(current)
+
+
+def _without_port(hop: str) -> str:
+    """``1.2.3.4:5678`` → ``1.2.3.4``; ``[2001:db8::1]:443`` → ``2001:db8::1`` (some load
+    balancers write the client's port too)."""
+    if hop.startswith("["):
+        return hop[1:].split("]", 1)[0]
+    if hop.count(":") == 1:
+        return hop.split(":", 1)[0]
+    return hop
 
 
 def _forwarded_for(headers: Iterable[tuple[bytes, bytes]]) -> list[str]:

@@ -86,6 +86,13 @@ class Endpoint:
     def __init__(self, running: Running, actions: Sequence[Action]) -> None:
         self._running = running
         self._actions = tuple(actions)
+        # What makes two requests of an action identical for the limits: its flag, fmt and
+        # its declared parameters. Not the credentials or charset (compat.md), and not
+        # names the action does not read, which would make every request a new one.
+        self._compared = {
+            action.name: frozenset({action.flag, "fmt", *(p.name for p in action.parameters)})
+            for action in self._actions
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self.respond(Request(scope, receive))
@@ -133,7 +140,9 @@ class Endpoint:
         action = next((action for action in self._actions if parsed.flag(action.flag)), None)
         if action is None:
             raise ParametersError("no known action flag")
-        slot = await guard.admit(account, action.name, parsed.values, address, now)
+        compared = self._compared[action.name]
+        values = {name: value for name, value in parsed.values.items() if name in compared}
+        slot = await guard.admit(account, action.name, values, address, now)
         try:
             return await action.handler(ApiRequest(parsed, account, services.db, now, services))
         finally:

@@ -17,7 +17,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from smscd.db.gateway import Database
-from smscd.errors import DuplicateRequestError, TooManyConcurrentError
+from smscd.errors import DuplicateRequestError, IpBlockedError, TooManyConcurrentError
 from smscd.limits import queries
 from smscd.limits.backend import RECHECK_SECONDS, Backend, BlockPolicy, Failure, Slot
 from smscd.limits.policy import Ticket
@@ -41,7 +41,7 @@ class _Window:
 @dataclass(slots=True)
 class _Block:
     until: float
-    unblock_mark: int  # unblock requests up to this id are older than the block
+    unblock_mark: int | None  # unblock requests up to this id are older (None: being read)
     recheck: float  # when to look for an unblock request again
 
 
@@ -63,10 +63,12 @@ class MemoryBackend(Backend):
         return None
 
     async def admit(self, ticket: Ticket, subject: str | None, now: float) -> Slot:
-        # The address was checked before authentication (guard.py); in one process nothing
-        # can have blocked it since without this worker's knowledge.
-        if now >= self._swept + SWEEP_SECONDS:
-            self._sweep(now)
+        self._sweep_if_due(now)
+        # Checked again: failed guesses sent together with this request may have blocked
+        # the address while its password was checked. It is answered 4 then, like every
+        # later request, so that a burst of guesses learns nothing past the threshold.
+        if subject is not None and self._blocked_now(subject, now):
+            raise IpBlockedError(f"{subject} blocked")
         account = ticket.account_id
         held = self._in_flight.get(account, 0)
         if ticket.in_flight and held >= ticket.in_flight:
@@ -95,6 +97,10 @@ class MemoryBackend(Backend):
         else:
             self._in_flight.pop(slot.account_id, None)
 
+    def _blocked_now(self, subject: str, now: float) -> bool:
+        block = self._blocks.get(subject)
+        return block is not None and now < block.until
+
     async def blocked(self, subject: str, now: float) -> bool:
         block = self._blocks.get(subject)
         if block is None:
@@ -102,7 +108,7 @@ class MemoryBackend(Backend):
         if now >= block.until:
             del self._blocks[subject]
             return False
-        if now >= block.recheck:
+        if now >= block.recheck and block.unblock_mark is not None:
             block.recheck = now + RECHECK_SECONDS
             row = await self._db.fetch_one(queries.UNBLOCKED_AFTER, (subject, block.unblock_mark))
             if row is not None:
@@ -112,6 +118,7 @@ class MemoryBackend(Backend):
         return True
 
     async def failed(self, subject: str, now: float) -> Failure:
+        self._sweep_if_due(now)
         if await self.blocked(subject, now):
             return Failure.ALREADY_BLOCKED
         policy = self._policy
@@ -125,13 +132,16 @@ class MemoryBackend(Backend):
         if len(log.times) < policy.failures:
             return Failure.COUNTED
         del self._failures[subject]
+        # Blocked before anything is awaited, so that guesses finishing meanwhile see it;
+        # which unblock requests are older than the block is read after.
+        block = self._blocks[subject] = _Block(now + policy.seconds, None, now + RECHECK_SECONDS)
         mark = await self._db.fetch_one(queries.LAST_UNBLOCK, ())
-        self._blocks[subject] = _Block(
-            until=now + policy.seconds,
-            unblock_mark=int(mark[0]) if mark else 0,
-            recheck=now + RECHECK_SECONDS,
-        )
+        block.unblock_mark = int(mark[0]) if mark else 0
         return Failure.BLOCKED_NOW
+
+    def _sweep_if_due(self, now: float) -> None:
+        if now >= self._swept + SWEEP_SECONDS:
+            self._sweep(now)
 
     def _sweep(self, now: float) -> None:
         self._swept = now

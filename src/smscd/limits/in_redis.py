@@ -43,6 +43,7 @@ from smscd.settings import Settings
 log = logging.getLogger("smscd.limits")
 
 RETRY_SECONDS = 5.0
+SWEEP_SECONDS = 60.0
 
 # KEYS: the address's block, the account's in-flight set, then one sorted set per window.
 # ARGV: now, token, in-flight cap (0: none), lease seconds, then limit and seconds per window.
@@ -146,6 +147,7 @@ class RedisBackend(Backend):
         self._held: dict[str, str] = {}  # token -> in-flight key, for renewal
         self._known_blocks: dict[str, list[float]] = {}  # subject -> [until, recheck]
         self._down_until = 0.0  # monotonic: Redis is not asked before then
+        self._swept = 0.0
         self._renewer: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -170,11 +172,17 @@ class RedisBackend(Backend):
             return None
         try:
             return await command(*args, **kwargs)
-        except (Unavailable, ReplyError, OSError) as error:
+        except (Unavailable, OSError) as error:
             self._down_until = time.monotonic() + RETRY_SECONDS
             log.warning("Redis unreachable (%s): serving without limits for %.0f s",
-                        type(error).__name__, RETRY_SECONDS)  # fmt: skip
-            return None
+                        error, RETRY_SECONDS)  # fmt: skip
+        except ReplyError as error:
+            # Reachable but refusing (out of memory, a read-only replica after a failover,
+            # a wrong password): as unavailable for the request, logged for what it is.
+            self._down_until = time.monotonic() + RETRY_SECONDS
+            log.error("Redis refused the limits' command (%s): serving without limits for "
+                      "%.0f s", error, RETRY_SECONDS)  # fmt: skip
+        return None
 
     async def admit(self, ticket: Ticket, subject: str | None, now: float) -> Slot:
         token = self._token()
@@ -185,7 +193,15 @@ class RedisBackend(Backend):
         for counter in ticket.counters:
             keys.append(window_key(self._prefix, counter.key))
             args += [counter.limit, repr(counter.seconds)]
-        answer = await self._call(self._redis.evalsha, ADMIT, keys, args)
+        try:
+            answer = await self._call(self._redis.evalsha, ADMIT, keys, args)
+        except asyncio.CancelledError:
+            # The client went away while Redis may already have given it a slot: give it
+            # back (after the script on the same connection; a slot it never got is no
+            # member, and removing it changes nothing).
+            if ticket.in_flight:
+                self._redis.send_now("ZREM", flight, token)
+            raise
         if answer is None:
             return Slot(account, None)
         outcome = int(answer[0])
@@ -209,6 +225,10 @@ class RedisBackend(Backend):
             await self._call(self._redis.send, "ZREM", flight, slot.token)
 
     async def blocked(self, subject: str, now: float) -> bool:
+        if now >= self._swept + SWEEP_SECONDS:  # forget the blocks that ended unseen
+            self._swept = now
+            for ended in [key for key, (until, _) in self._known_blocks.items() if until <= now]:
+                del self._known_blocks[ended]
         known = self._known_blocks.get(subject)
         if known is None:
             return False

@@ -8,8 +8,10 @@ kind a minute; every endpoint fifteen or more requests at once. Every number is 
 limit. docs/protection.md is the user's page.
 
 "Identical" **[ours]**: same login, same action, same parameters after normalisation: names
-in any order, values stripped, empty values dropped, the credentials and ``charset`` left out
-(they do not change what is asked for).
+in any order, values stripped, empty values dropped. Compared are the action's flag, ``fmt``
+and the parameters the action declares (http/endpoint.py passes only those): not the
+credentials or ``charset``, which do not change what is asked for, and not names the action
+never reads (``&nonce=N`` does not make a request new).
 """
 
 from __future__ import annotations
@@ -36,9 +38,6 @@ LIMIT_NAMES = (
     OPERATOR_PER_MINUTE,
     IN_FLIGHT,
 )
-
-# Parameters that do not make two requests different (compat.md, "Rate limits").
-NOT_COMPARED = frozenset({"login", "psw", "apikey", "charset"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +86,9 @@ class Ticket:
 
 
 def fingerprint(action: str, values: Mapping[str, str]) -> str:
-    """The same text for identical requests, another for any other request."""
-    compared = sorted(
-        (name, value.strip())
-        for name, value in values.items()
-        if name not in NOT_COMPARED and value.strip()
-    )
+    """The same text for identical requests, another for any other request (``values``:
+    the compared parameters only)."""
+    compared = sorted((name, value.strip()) for name, value in values.items() if value.strip())
     text = "\x00".join(f"{name}\x01{value}" for name, value in compared)
     digest = hashlib.blake2b(f"{action}\x00{text}".encode("utf-8", "surrogatepass"), digest_size=12)
     return digest.hexdigest()

@@ -139,6 +139,12 @@ class _Protocol(asyncio.Protocol):
             self.transport.abort()
 
 
+def _retrieved(attempt: asyncio.Future[Any]) -> None:
+    """Mark a connection attempt's failure as seen even when every caller has gone."""
+    if not attempt.cancelled():
+        attempt.exception()
+
+
 class Script:
     """A Lua script, called by its SHA-1 once the server has it."""
 
@@ -154,25 +160,28 @@ class Pipe:
         self._options: dict[str, Any] = parse_url(url)  # type: ignore[no-untyped-call]
         self._timeout = timeout
         self._protocol: _Protocol | None = None
-        self._connecting: asyncio.Lock | None = None
+        self._attempt: asyncio.Future[_Protocol] | None = None
 
     async def _connected(self) -> _Protocol:
         protocol = self._protocol
         if protocol is not None and not protocol.closed.done():
             return protocol
-        if self._connecting is None:
-            self._connecting = asyncio.Lock()
-        async with self._connecting:  # one connection, however many requests ask at once
-            protocol = self._protocol
-            if protocol is None or protocol.closed.done():
-                protocol = self._protocol = await self._connect()
+        # One attempt, however many callers need the connection: they all wait for it
+        # and share its outcome (a hung Redis costs each of them one timeout, not a queue
+        # of timeouts).
+        if self._attempt is None or self._attempt.done():
+            self._attempt = asyncio.ensure_future(self._connect())
+            self._attempt.add_done_callback(_retrieved)
+        protocol = await asyncio.shield(self._attempt)
+        self._protocol = protocol
         return protocol
 
     async def _connect(self) -> _Protocol:
         options = self._options
         loop = asyncio.get_running_loop()
+        protocol: _Protocol | None = None
         try:
-            async with asyncio.timeout(self._timeout):
+            async with asyncio.timeout(self._timeout):  # connection and set-up together
                 if options.get("connection_class") is UnixDomainSocketConnection:
                     _, protocol = await loop.create_unix_connection(_Protocol, options["path"])
                 else:
@@ -183,16 +192,17 @@ class Pipe:
                         options.get("port", 6379),
                         ssl=ssl.create_default_context() if secure else None,
                     )
-        except (OSError, TimeoutError) as error:
-            raise Unavailable(f"cannot connect to Redis: {error}") from error
-        try:
-            if options.get("password"):
-                user, password = options.get("username"), options["password"]
-                await self._on(protocol, ["AUTH", user, password] if user else ["AUTH", password])
-            if options.get("db"):
-                await self._on(protocol, ["SELECT", options["db"]])
-        except BaseException:
-            protocol.fail(Unavailable("Redis refused the connection's set-up"))
+                if options.get("password"):
+                    user, password = options.get("username"), options["password"]
+                    login = ["AUTH", user, password] if user else ["AUTH", password]
+                    await self._on(protocol, login)
+                if options.get("db"):
+                    await self._on(protocol, ["SELECT", options["db"]])
+        except BaseException as error:
+            if protocol is not None:
+                protocol.fail(Unavailable("Redis refused the connection's set-up"))
+            if isinstance(error, OSError | TimeoutError):
+                raise Unavailable(f"cannot connect to Redis: {error!r}") from error
             raise
         return protocol
 
@@ -217,6 +227,15 @@ class Pipe:
         """Send one command without waiting for its reply (an error reply is logged)."""
         (await self._connected()).send(encode(args), None)
 
+    def send_now(self, *args: str | bytes | int | float) -> bool:
+        """:meth:`send` without waiting for anything, if connected (for clean-up on the way
+        out of a cancelled request); whether it was queued."""
+        protocol = self._protocol
+        if protocol is None or protocol.closed.done():
+            return False
+        protocol.send(encode(args), None)
+        return True
+
     async def evalsha(self, script: Script, keys: Sequence[str], args: Sequence[Any]) -> Reply:
         try:
             return await self.call("EVALSHA", script.sha, len(keys), *keys, *args)
@@ -226,6 +245,8 @@ class Pipe:
         return await self.call("EVAL", script.body, len(keys), *keys, *args)
 
     async def close(self) -> None:
+        if self._attempt is not None and not self._attempt.done():
+            self._attempt.cancel()
         if self._protocol is not None and self._protocol.transport is not None:
             self._protocol.transport.close()
             self._protocol = None
