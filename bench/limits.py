@@ -41,7 +41,7 @@ from pathlib import Path
 import redis
 
 from fixtures import LOGIN, PASSWORD, history_mix, seeded_database
-from serving import BenchError, Server, WrkResult, get, run_wrk, warm_up
+from serving import BenchError, Server, WrkResult, cpu_seconds, get, run_wrk, warm_up
 from smscd.accounts.service import set_rate_limits
 from smscd.db.engine import sync_engine
 from smscd.limits.policy import LIMIT_NAMES
@@ -93,11 +93,6 @@ def _redis_pid(url: str) -> int:
         return int(conn.info("server")["process_id"])
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def raise_limits(database: Path) -> None:
     """Give the demo account limits no run can reach (see the module's doc)."""
     engine = sync_engine(f"sqlite:///{database}")
@@ -129,9 +124,9 @@ def measure(
     server: Server, paths: list[str], config: Config, redis_pid: int
 ) -> tuple[WrkResult, float]:
     """One wrk run; and the cores Redis used meanwhile."""
-    before, started = _cpu_seconds(redis_pid), time.perf_counter()
+    before, started = cpu_seconds(redis_pid), time.perf_counter()
     result = run_wrk(server, paths, config.duration, config.connections)
-    return result, (_cpu_seconds(redis_pid) - before) / (time.perf_counter() - started)
+    return result, (cpu_seconds(redis_pid) - before) / (time.perf_counter() - started)
 
 
 def _forget(url: str, prefix: str) -> None:

@@ -33,7 +33,7 @@ class BenchError(RuntimeError):
 # --- CPU accounting ---------------------------------------------------------------------------
 
 
-def _cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a live process."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -142,7 +142,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """CPU time the workers have used so far."""
-        return sum(_cpu_seconds(pid) for pid in self.worker_pids)
+        return sum(cpu_seconds(pid) for pid in self.worker_pids)
 
     def wait_idle(self) -> float:
         """Wait until the workers use under a tenth of a core; the seconds it took."""

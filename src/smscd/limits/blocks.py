@@ -13,6 +13,7 @@ import time
 from sqlalchemy import Engine, insert
 
 from smscd.http.client_ip import parse_address
+from smscd.limits import in_redis
 from smscd.limits.tables import ip_unblocks
 from smscd.settings import Settings
 
@@ -42,7 +43,5 @@ def unblock(settings: Settings, engine: Engine, address: str) -> str:
     with engine.begin() as conn:
         conn.execute(insert(ip_unblocks).values(subject=found, created_at=int(time.time())))
     if settings.redis_url:
-        from smscd.limits import in_redis
-
         in_redis.unblock(settings, found)
     return found
