@@ -31,14 +31,15 @@ from fixtures import history_mix, seeded_database
 from history import open_services, render_history
 from serving import NOISE_WARNING, machine_busy_seconds
 from smscd.db.engine import configure_sqlite
-from smscd.db.gateway import Database, Row, SqliteDatabase
+from smscd.db.gateway import Database, Reads, Row
+from smscd.db.sqlite import SqliteDatabase
 from smscd.settings import load_settings
 
 Fetch = Callable[[str, Sequence[Any]], Awaitable[list[Row]]]
 Statement = tuple[str, list[Any]]
 
 
-class _Recorder(Database):
+class _Recorder(Reads):
     """A gateway that notes each statement before running it."""
 
     def __init__(self, inner: Database) -> None:
@@ -49,9 +50,6 @@ class _Recorder(Database):
         self.statements.append((sql, list(params)))
         return await self.inner.fetch_all(sql, params)
 
-    async def close(self) -> None:
-        await self.inner.close()
-
 
 async def statements(database: Path) -> list[Statement]:
     """SQL and arguments of the history mix: what ``get_messages`` runs for each request."""
@@ -61,7 +59,7 @@ async def statements(database: Path) -> list[Statement]:
         for request in history_mix(database):
             await render_history(replace(services, db=recorder), account, request.query.encode())
     finally:
-        await recorder.close()
+        await services.db.stop()
     return recorder.statements
 
 
@@ -137,7 +135,8 @@ async def measure(database: Path, tasks: int, duration: float) -> None:
     async with AsyncExitStack() as stack:
         work = await statements(database)
         gateway = SqliteDatabase(str(database), threads)
-        stack.push_async_callback(gateway.close)
+        await gateway.start()
+        stack.push_async_callback(gateway.stop)
         found = await variants(database, gateway, threads, stack)
         print(
             f"smscd data access, {datetime.now():%Y-%m-%d %H:%M}; {database.name},"

@@ -41,7 +41,7 @@ from smscd.accounts.passwords import Passwords
 from smscd.accounts.service import NewAccount, create_account
 from smscd.db import migrate
 from smscd.db.engine import sync_engine
-from smscd.db.gateway import SqliteDatabase
+from smscd.db.sqlite import SqliteDatabase
 from smscd.http import charsets, params, replies
 from smscd.http.auth import Authenticator
 from smscd.http.client_ip import ClientAddresses
@@ -173,6 +173,7 @@ class InProcess:
 async def in_process(database: Path, numbers: list[str], seconds: float) -> InProcess:
     settings = load_settings()
     db = SqliteDatabase(str(database), settings.sqlite_threads)
+    await db.start()
     try:
         service = NumberingService(db, settings.numbering_refresh_seconds)
         tracemalloc.start()  # a first load, to see what the directory keeps
@@ -231,7 +232,7 @@ async def in_process(database: Path, numbers: list[str], seconds: float) -> InPr
             handler_numbers_per_second=handler,
         )
     finally:
-        await db.close()
+        await db.stop()
 
 
 def _query(numbers: list[str]) -> str:

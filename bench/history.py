@@ -60,7 +60,7 @@ from serving import (
 )
 from smscd.accounts.model import Account
 from smscd.accounts.passwords import Passwords
-from smscd.db.gateway import SqliteDatabase
+from smscd.db.sqlite import SqliteDatabase
 from smscd.history.endpoint import get_messages
 from smscd.http import charsets, params, replies
 from smscd.http.auth import Authenticator
@@ -105,6 +105,7 @@ async def open_services(database: str) -> tuple[Services, Account]:
     once as the server does it (the caller closes ``services.db``)."""
     settings = load_settings()
     db = SqliteDatabase(database, settings.sqlite_threads)
+    await db.start()
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
     authenticator = Authenticator(db, passwords, settings.auth_cache_seconds)
     credentials = params.Params({"login": LOGIN, "psw": PASSWORD}, 3, charsets.UTF_8)
@@ -148,7 +149,7 @@ async def _limit_loop(
             machine_busy_seconds=machine_busy_seconds() - busy,
         )
     finally:
-        await services.db.close()
+        await services.db.stop()
 
 
 def _limit_process(

@@ -30,7 +30,7 @@ from fixtures import LOGIN, PASSWORD, seeded_database
 from smscd.accounts.passwords import Passwords
 from smscd.billing.endpoint import get_stat
 from smscd.dates import add_months
-from smscd.db.gateway import SqliteDatabase
+from smscd.db.sqlite import SqliteDatabase
 from smscd.http import charsets, params, replies
 from smscd.http.auth import Authenticator
 from smscd.http.client_ip import ClientAddresses
@@ -90,6 +90,7 @@ async def _time(call: Callable[[], Awaitable[object]], requests: int) -> list[fl
 async def measure(database: Path, settings: Settings, requests: int) -> None:
     account_id, zone, now, charges = _facts(database)
     db = SqliteDatabase(str(database), settings.sqlite_threads)
+    await db.start()
     try:
         passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
         authenticator = Authenticator(db, passwords, settings.auth_cache_seconds)
@@ -136,7 +137,7 @@ async def measure(database: Path, settings: Settings, requests: int) -> None:
         samples = await _time(ledger_call, max(requests // 10, 5))
         print(f"  {'6 months, ledger':<22} {_figures(samples)}", flush=True)
     finally:
-        await db.close()
+        await db.stop()
 
 
 def main(argv: list[str] | None = None) -> int:

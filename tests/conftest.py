@@ -60,7 +60,7 @@ class Backend:
     engine: Engine
 
 
-def _postgres_database() -> Iterator[str]:
+def postgres_database() -> Iterator[str]:
     admin = make_url(POSTGRES_URL)
     name = f"smscd_test_{secrets.token_hex(4)}"
     admin_dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -81,7 +81,7 @@ def backend(
         path = tmp_path_factory.mktemp("db") / "smscd.db"
         urls: Iterator[str] = iter([f"sqlite:///{path}"])
     else:
-        urls = _postgres_database()
+        urls = postgres_database()
     url = next(urls)
     engine = sync_engine(url)
     migrate.upgrade(engine)

@@ -20,7 +20,8 @@ from starlette.routing import Route
 from smscd.accounts.passwords import Passwords
 from smscd.apidoc import openapi, page
 from smscd.billing import endpoint as billing
-from smscd.db.gateway import Database, open_database
+from smscd.db.connect import open_database
+from smscd.db.gateway import Database
 from smscd.history import endpoint as history
 from smscd.http.auth import Authenticator
 from smscd.http.client_ip import ClientAddresses
@@ -100,7 +101,7 @@ def create_app(
             await link_service.stop(services.links)
             await numbering_service.stop(services.numbering)
             await guard.close()
-            await db.close()
+            await db.stop()
 
     openapi_json = json.dumps(openapi.document(API), ensure_ascii=False, indent=1).encode()
     docs_page = page.render(API, Limits(settings).defaults).encode()

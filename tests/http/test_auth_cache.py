@@ -6,7 +6,7 @@ import asyncio
 import threading
 
 from smscd.accounts.passwords import Passwords
-from smscd.db.gateway import Database
+from smscd.db.gateway import Reads
 from smscd.errors import AuthorisationError
 from smscd.http.auth import Authenticator
 from smscd.http.charsets import UTF_8
@@ -15,15 +15,12 @@ from smscd.http.params import Params
 ROW = (7, "acme", None, "", "Europe/Moscow", "RUB", "ru", None, "")
 
 
-class OneAccount(Database):
+class OneAccount(Reads):
     def __init__(self, password_hash: str) -> None:
         self.row = (*ROW[:2], password_hash, *ROW[3:])
 
     async def fetch_all(self, sql, params):
         return [self.row] if params == ("acme",) else []
-
-    async def close(self) -> None:
-        return None
 
 
 class CountingPasswords(Passwords):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from smscd import errors
-from smscd.db.gateway import PostgresDatabase, SqliteDatabase
+from smscd.db.postgres import PostgresDatabase
+from smscd.db.sqlite import SqliteDatabase
 from smscd.http.replies import render_error
 from tests.api import call
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from smscd.db.gateway import PostgresDatabase, SqliteDatabase
+from smscd.db.postgres import PostgresDatabase
+from smscd.db.sqlite import SqliteDatabase
 from tests.limits.conftest import REDIS_URL, forget, limited_settings
 from tests.limits.harness import CONCURRENT, TIMEOUT, LiveApp, credentials, error_text
 

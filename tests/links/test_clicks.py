@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from smscd.db.gateway import Database, Row, open_database
+from smscd.db.connect import open_database
+from smscd.db.gateway import Database, Row
 from smscd.links import queries, store
 from smscd.links.clicks import ClickWriter, click_rows
 from smscd.links.tables import link_days
@@ -23,6 +25,10 @@ DAY = 20260921
 
 
 class FakeDatabase(Database):
+    """Records the click writer's statements; can hold them (``release``) or fail them."""
+
+    dialect = "sqlite"
+
     def __init__(self) -> None:
         self.statements: list[list[tuple[int, int, int]]] = []
         self.entered = asyncio.Event()
@@ -33,7 +39,11 @@ class FakeDatabase(Database):
     async def fetch_all(self, sql: str, params: Sequence[Any]) -> list[Row]:
         raise AssertionError("the writer does not read")
 
-    async def execute(self, sql: str, params: Sequence[Any]) -> None:
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Any]:
+        yield self
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> int:
         self.entered.set()
         await self.release.wait()
         if self.fail_with is not None:
@@ -41,8 +51,12 @@ class FakeDatabase(Database):
         rows = [tuple(params[i : i + 3]) for i in range(0, len(params), 3)]
         assert sql == queries.add_clicks(len(rows))
         self.statements.append(rows)  # type: ignore[arg-type]
+        return len(rows)
 
-    async def close(self) -> None:
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
         pass
 
 
@@ -170,7 +184,7 @@ def test_two_workers_writing_to_one_database_count_every_click(backend, make_acc
         finally:
             for writer, db in zip(writers, gateways, strict=True):
                 await writer.close()
-                await db.close()
+                await db.stop()
 
     run(scenario)
     with backend.engine.connect() as conn:

@@ -17,7 +17,7 @@ from smscd.db.engine import sync_engine
 from smscd.demo import seed
 from smscd.links.tables import link_days, links
 from smscd.settings import load_settings
-from tests.conftest import TEST_PASSWORDS, TEST_SETTINGS, _postgres_database
+from tests.conftest import TEST_PASSWORDS, TEST_SETTINGS, postgres_database
 
 from .helpers import counters, get_link
 
@@ -36,7 +36,7 @@ def demo_url(backend, tmp_path) -> Iterator[str]:
     if backend.name == "sqlite":
         urls: Iterator[str] = iter([f"sqlite:///{tmp_path / 'demo.db'}"])
     else:
-        urls = _postgres_database()
+        urls = postgres_database()
     url = next(urls)
     engine = sync_engine(url)
     seed.seed(engine, TEST_PASSWORDS, messages=200, seed=3, now=NOW)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smscd.db.gateway import open_database
+from smscd.db.connect import open_database
 from smscd.numbering.index import Entry, RangeIndex
 from smscd.numbering.service import NumberingService
 from tests.numbering.helpers import Row, def_file, import_files
@@ -94,7 +94,7 @@ def test_a_loaded_plan_answers_as_a_scan_of_the_file(backend, cuts, owners, prob
             records = [service.directory.record(f"7958{n:07d}", "ru", 0) for n in probes]
             return [r["operator"] if r and r["region"] else "" for r in records]
         finally:
-            await db.close()
+            await db.stop()
 
     expected = [
         next((BRANDS[r.operator] for r in rows if r.first <= n <= r.last), "") for n in probes

@@ -7,16 +7,17 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from smscd.db.gateway import Database, open_database
+from smscd.db.connect import open_database
+from smscd.db.gateway import Reads
 from smscd.numbering.service import NumberingService, start, stop
 from smscd.settings import load_settings
 from tests.numbering.helpers import EXTRA, Row, def_file, import_files, import_standard
 
 
-class Counting(Database):
+class Counting(Reads):
     """A database that counts the queries it is asked, and can be made to fail."""
 
-    def __init__(self, inner: Database) -> None:
+    def __init__(self, inner: Reads) -> None:
         self.inner = inner
         self.queries: list[str] = []
         self.failing = False
@@ -27,19 +28,17 @@ class Counting(Database):
             raise OSError("database unreachable")
         return await self.inner.fetch_all(sql, params)
 
-    async def close(self) -> None:
-        await self.inner.close()
-
 
 def run(backend, scenario) -> Any:
     async def main() -> Any:
-        db = Counting(await open_database(backend.url, 1, 1))
+        inner = await open_database(backend.url, 1, 1)
+        db = Counting(inner)
         try:
             service = NumberingService(db, refresh_seconds=30)
             await service.load()
             return await scenario(service, db)
         finally:
-            await db.close()
+            await inner.stop()
 
     return asyncio.run(main())
 
@@ -106,7 +105,7 @@ def test_a_worker_starts_without_data_when_it_cannot_load_it(tmp_path):
             await stop(service)
             return service.directory.version, record
         finally:
-            await db.close()
+            await db.stop()
 
     version, record = asyncio.run(main())
     assert version is None

@@ -29,7 +29,7 @@ from smscd.cli.common import (
     err_console,
     fail,
 )
-from smscd.db.gateway import open_database
+from smscd.db.connect import open_database
 from smscd.errors import ApiError
 from smscd.http import replies
 from smscd.numbering import layout, plan, store
@@ -141,7 +141,7 @@ async def _lookup(
         now = time.time()
         return [service.directory.record(phone, language, now) for phone in phones]
     finally:
-        await db.close()
+        await db.stop()
 
 
 @operators_app.command("export")

@@ -25,7 +25,7 @@ from smscd.accounts import apikeys
 from smscd.accounts import queries as q
 from smscd.accounts.model import Account
 from smscd.accounts.passwords import Passwords
-from smscd.db.gateway import Database
+from smscd.db.gateway import Reads
 from smscd.errors import AuthorisationError
 from smscd.http.client_ip import networks, parse_address
 from smscd.http.params import Params
@@ -63,7 +63,7 @@ def _account(row: Sequence[Any]) -> Account:
 class Authenticator:
     def __init__(
         self,
-        db: Database,
+        db: Reads,
         passwords: Passwords,
         cache_seconds: int,
         clock: Callable[[], float] = time.monotonic,

@@ -96,7 +96,8 @@ class ClickWriter:
         try:
             rows = click_rows(Counter(click for click, _ in batch))
             params = [value for row in rows for value in row]
-            await self._db.execute(queries.add_clicks(len(rows)), params)
+            async with self._db.transaction() as tx:
+                await tx.execute(queries.add_clicks(len(rows)), params)
         except Exception as error:
             log.exception("committing %d clicks failed", len(batch))
             for _, future in batch:

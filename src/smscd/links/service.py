@@ -82,9 +82,10 @@ class LinkService:
                 if stored != url:  # two URLs with the same 64-bit hash: never seen
                     raise ServiceUnavailableError("url hash collision")
                 return Created(link_id, code)
-            await self.db.execute(
-                queries.INSERT, [account_id, urls.new_code(), url, digest, int(now)]
-            )
+            async with self.db.transaction() as tx:
+                await tx.execute(
+                    queries.INSERT, [account_id, urls.new_code(), url, digest, int(now)]
+                )
         raise ServiceUnavailableError("no free link code")
 
     async def target(self, code: str, monotonic: float) -> Target | None:

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from smscd.db.gateway import Database
+from smscd.db.gateway import Database, Reads
 from smscd.numbering import directory, queries
 from smscd.numbering.directory import Directory
 from smscd.settings import Settings
@@ -29,7 +29,7 @@ LOAD_ATTEMPTS = 3  # a load that races an import's clean-up is retried
 
 
 class NumberingService:
-    def __init__(self, db: Database, refresh_seconds: float) -> None:
+    def __init__(self, db: Reads, refresh_seconds: float) -> None:
         self.directory = Directory.empty()
         self._db = db
         self._refresh_seconds = refresh_seconds

@@ -1,0 +1,132 @@
+"""PostgreSQL behind the gateway: an ``asyncpg`` pool, ``?`` placeholders rewritten to ``$n``.
+
+A unit of work is an asyncpg transaction on one pool connection, committed when its block
+ends. There is no group commit of our own here: PostgreSQL flushes the WAL of concurrent
+committers together (each backend that finds its commit record already flushed by another
+returns at once), so units of work on different pool connections share fsyncs by
+themselves, without the head-of-line wait a shared transaction would add. Measured in
+docs/performance.md ("Transactions"), `bench/transactions.py`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from smscd.db.gateway import CommitStats, Database, Row, Transaction, numbered_placeholders
+
+_inside: contextvars.ContextVar[object | None] = contextvars.ContextVar(
+    "smscd_postgres_unit", default=None
+)
+
+
+class _Statements:
+    """SQL with ``?`` → SQL with ``$n``, converted once per text."""
+
+    def __init__(self) -> None:
+        self._sql: dict[str, str] = {}
+
+    def __call__(self, sql: str) -> str:
+        pg_sql = self._sql.get(sql)
+        if pg_sql is None:
+            pg_sql = self._sql[sql] = numbered_placeholders(sql)
+        return pg_sql
+
+
+def _rowcount(status: str) -> int:
+    """The rows a command changed, from its status (``UPDATE 3``, ``INSERT 0 5``)."""
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+class PostgresTransaction(Transaction):
+    dialect = "postgresql"
+
+    def __init__(self, conn: Any, statements: _Statements) -> None:
+        self._conn = conn
+        self._statements = statements
+        self.closed = False
+
+    def _check(self) -> None:
+        if self.closed:
+            raise RuntimeError("the transaction has ended")
+
+    async def fetch_all(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        self._check()
+        return list(await self._conn.fetch(self._statements(sql), *params))
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> int:
+        self._check()
+        return _rowcount(await self._conn.execute(self._statements(sql), *params))
+
+    async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._check()
+        if rows:
+            await self._conn.executemany(self._statements(sql), rows)
+
+
+class PostgresDatabase(Database):
+    dialect = "postgresql"
+
+    def __init__(self, dsn: str, size: int) -> None:
+        self._dsn = dsn
+        self._size = size
+        self._pool: Any = None
+        self._statements = _Statements()
+        self.stats = CommitStats()
+
+    async def start(self) -> None:
+        self._pool = await asyncpg.create_pool(self._dsn, min_size=1, max_size=self._size)
+
+    def _started(self) -> Any:
+        if self._pool is None:
+            raise RuntimeError("the database is not started")
+        return self._pool
+
+    async def fetch_all(self, sql: str, params: Sequence[Any]) -> list[Row]:
+        async with self._started().acquire() as conn:
+            return list(await conn.fetch(self._statements(sql), *params))
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        # As on SQLite: a unit inside another would be a second, independent transaction
+        # (and could wait for the first one's row locks forever).
+        if _inside.get() is self:
+            raise RuntimeError("a transaction cannot be opened inside another one")
+        token = _inside.set(self)
+        try:
+            async with self._unit() as tx:
+                yield tx
+        finally:
+            _inside.reset(token)
+
+    @asynccontextmanager
+    async def _unit(self) -> AsyncIterator[Transaction]:
+        async with self._started().acquire() as conn:
+            transaction = conn.transaction()
+            await transaction.start()
+            tx = PostgresTransaction(conn, self._statements)
+            try:
+                yield tx
+            except BaseException:
+                tx.closed = True
+                self.stats.rolled_back += 1
+                # A broken connection cannot roll back; the pool discards it, and the
+                # server rolls back what it had. The block's own error is what matters.
+                with contextlib.suppress(Exception):
+                    await transaction.rollback()
+                raise
+            tx.closed = True
+            await transaction.commit()
+            self.stats.commits += 1
+            self.stats.transactions += 1
+
+    async def stop(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
