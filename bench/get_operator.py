@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from serving import BenchError, Server, get, run_wrk
+from smscd.accounts.auth import Authenticator
 from smscd.accounts.model import Account
 from smscd.accounts.passwords import Passwords
 from smscd.accounts.service import NewAccount, create_account
@@ -43,7 +44,6 @@ from smscd.db import migrate
 from smscd.db.engine import sync_engine
 from smscd.db.sqlite import SqliteDatabase
 from smscd.http import charsets, params, replies
-from smscd.http.auth import Authenticator
 from smscd.http.client_ip import ClientAddresses
 from smscd.http.context import ApiRequest, Services
 from smscd.limits.guard import Unguarded
@@ -175,7 +175,7 @@ async def in_process(database: Path, numbers: list[str], seconds: float) -> InPr
     db = SqliteDatabase(str(database), settings.sqlite_threads)
     await db.start()
     try:
-        service = NumberingService(db, settings.numbering_refresh_seconds)
+        service = NumberingService(db)
         tracemalloc.start()  # a first load, to see what the directory keeps
         await service.load()
         kept = tracemalloc.get_traced_memory()[0] / 2**20
@@ -203,10 +203,9 @@ async def in_process(database: Path, numbers: list[str], seconds: float) -> InPr
             time.time,
             Unguarded(),
             ClientAddresses(""),
-            numbering=service,
+            domain={NumberingService: service},
         )
-        credentials = params.Params({"login": LOGIN, "psw": PASSWORD}, 3, charsets.UTF_8)
-        account: Account = await authenticator.authenticate(credentials, "127.0.0.1")
+        account: Account = await authenticator.authenticate(LOGIN, PASSWORD, "", "127.0.0.1")
         queries = [_query(numbers[i : i + PER_REQUEST]).encode() for i in range(0, 1000, 100)]
 
         async def requests() -> int:

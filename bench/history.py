@@ -58,12 +58,12 @@ from serving import (
     run_wrk,
     warm_up,
 )
+from smscd.accounts.auth import Authenticator
 from smscd.accounts.model import Account
 from smscd.accounts.passwords import Passwords
 from smscd.db.sqlite import SqliteDatabase
 from smscd.history.endpoint import get_messages
 from smscd.http import charsets, params, replies
-from smscd.http.auth import Authenticator
 from smscd.http.client_ip import ClientAddresses
 from smscd.http.context import ApiRequest, Services
 from smscd.limits.guard import Unguarded
@@ -108,8 +108,7 @@ async def open_services(database: str) -> tuple[Services, Account]:
     await db.start()
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
     authenticator = Authenticator(db, passwords, settings.auth_cache_seconds)
-    credentials = params.Params({"login": LOGIN, "psw": PASSWORD}, 3, charsets.UTF_8)
-    account = await authenticator.authenticate(credentials, "127.0.0.1")
+    account = await authenticator.authenticate(LOGIN, PASSWORD, "", "127.0.0.1")
     services = Services(
         settings=settings,
         db=db,

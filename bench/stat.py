@@ -27,12 +27,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from fixtures import LOGIN, PASSWORD, seeded_database
+from smscd.accounts.auth import Authenticator
 from smscd.accounts.passwords import Passwords
 from smscd.billing.endpoint import get_stat
 from smscd.dates import add_months
 from smscd.db.sqlite import SqliteDatabase
 from smscd.http import charsets, params, replies
-from smscd.http.auth import Authenticator
 from smscd.http.client_ip import ClientAddresses
 from smscd.http.context import ApiRequest, Services
 from smscd.limits.guard import Unguarded
@@ -97,8 +97,7 @@ async def measure(database: Path, settings: Settings, requests: int) -> None:
         services = Services(
             settings, db, authenticator, lambda: now, Unguarded(), ClientAddresses("")
         )
-        login = params.Params({"login": LOGIN, "psw": PASSWORD}, 0, charsets.UTF_8)
-        account = await authenticator.authenticate(login, "127.0.0.1")
+        account = await authenticator.authenticate(LOGIN, PASSWORD, "", "127.0.0.1")
         today = datetime.fromtimestamp(now, zone).date()
         print(f"{LOGIN}: {charges:,} charges; today {_day(today)} ({zone.key})\n", flush=True)
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
 
 from smscd import segments
+from smscd.db.connect import open_database
+from smscd.db.gateway import Database, Transaction
 from smscd.history.store import insert_messages
 from smscd.history.tables import messages
-from smscd.incoming.store import insert_incoming
+from smscd.incoming.store import receive
 from smscd.incoming.tables import incoming as incoming_table
 
+T = TypeVar("T")
 _send_ids = itertools.count(1000)
 
 
@@ -42,10 +47,37 @@ def sent(account_id: int, send_ts: int, **fields: Any) -> dict[str, Any]:
     return row
 
 
+def write(engine: Engine, work: Callable[[Transaction], Awaitable[object]]) -> None:
+    """One unit of work on the engine's database, through the server's own gateway."""
+
+    async def main() -> None:
+        db = await open_database(engine.url.render_as_string(hide_password=False), 1, 1)
+        try:
+            async with db.transaction() as tx:
+                await work(tx)
+        finally:
+            await db.stop()
+
+    asyncio.run(main())
+
+
+def read(engine: Engine, work: Callable[[Database], Awaitable[T]]) -> T:
+    """A read through the server's own gateway."""
+
+    async def main() -> T:
+        db = await open_database(engine.url.render_as_string(hide_password=False), 1, 1)
+        try:
+            return await work(db)
+        finally:
+            await db.stop()
+
+    return asyncio.run(main())
+
+
 def add_sent(engine: Engine, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows (in the order given, which must be send order); their int_ids."""
-    with engine.begin() as conn:
-        insert_messages(conn, rows)
+    """Insert rows through the history store, in the order given; their int_ids."""
+    write(engine, lambda tx: insert_messages(tx, rows))
+    with engine.connect() as conn:
         ids = conn.execute(
             select(messages.c.int_id)
             .where(messages.c.account_id == rows[0]["account_id"])
@@ -69,8 +101,9 @@ def incoming(account_id: int, received_ts: int, **fields: Any) -> dict[str, Any]
 
 
 def add_incoming(engine: Engine, rows: list[dict[str, Any]]) -> list[int]:
-    with engine.begin() as conn:
-        insert_incoming(conn, rows)
+    """Receive rows through the incoming store, in the order given; their ids."""
+    write(engine, lambda tx: receive(tx, rows))
+    with engine.connect() as conn:
         ids = conn.execute(
             select(incoming_table.c.id)
             .where(incoming_table.c.account_id == rows[0]["account_id"])

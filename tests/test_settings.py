@@ -61,7 +61,8 @@ def test_limits_switch_off_from_the_environment_or_the_file(tmp_path, monkeypatc
     monkeypatch.setenv("SMSCD_RATE_LIMITS", "on")
     assert load_settings().rate_limits is True
     monkeypatch.setenv("SMSCD_RATE_LIMITS", "off")
-    assert isinstance(make_guard(load_settings(), None, lambda: 0.0), Unguarded)
+    guard, _components = make_guard(load_settings(), None, lambda: 0.0)
+    assert isinstance(guard, Unguarded)
 
 
 def test_a_trusted_proxy_must_be_an_address_or_network():

@@ -5,26 +5,41 @@ from __future__ import annotations
 import click
 import typer.main
 
-from smscd.app import create_app
+from smscd.app import API, create_app
 from smscd.cli.main import app as cli
 from smscd.settings import load_settings
 
 
 def test_route_table():
+    """Every route, in the order they are matched, with its methods and, for the API's
+    paths, its actions in the order their flags are tried."""
     app = create_app(load_settings(database_url="sqlite:///unused.db"))
-    routes = sorted(
-        (route.path, tuple(sorted(route.methods)) if route.methods else ("any method",))
+    routes = [
+        (
+            route.path,
+            tuple(sorted(route.methods)) if route.methods else ("any method",),
+            tuple(action.name for action in API.get(route.path, ())),
+        )
         for route in app.routes
-    )
-    assert routes == [
-        ("/docs", ("GET", "HEAD")),
-        ("/healthz", ("GET", "HEAD")),
-        ("/openapi.json", ("GET", "HEAD")),
-        ("/sys/get.php", ("any method",)),
-        ("/sys/info.php", ("any method",)),
-        ("/sys/tinyurls.php", ("any method",)),
-        ("/{code}", ("GET", "HEAD")),
     ]
+    assert routes == [
+        ("/sys/get.php", ("any method",), ("get_messages", "get_answers", "get_stat", "get_price")),
+        ("/sys/info.php", ("any method",), ("get_operator",)),
+        ("/sys/tinyurls.php", ("any method",), ("tinyurls get", "tinyurls add")),
+        ("/healthz", ("GET", "HEAD"), ()),
+        ("/openapi.json", ("GET", "HEAD"), ()),
+        ("/docs", ("GET", "HEAD"), ()),
+        ("/{code}", ("GET", "HEAD"), ()),
+    ]
+
+
+def test_every_api_path_is_served_by_its_actions():
+    """The routes come from the one action table: a dropped action is a dropped flag."""
+    app = create_app(load_settings(database_url="sqlite:///unused.db"))
+    served = {route.path: route.app for route in app.routes if route.path in API}
+    assert set(served) == set(API)
+    for path, endpoint in served.items():
+        assert endpoint._actions == API[path]
 
 
 def _commands(command: click.Command, prefix: str = "") -> list[str]:
@@ -77,4 +92,5 @@ def test_cli_commands():
         "tariffs price set",
         "tariffs price unset",
         "tariffs unassign",
+        "worker",
     ]

@@ -75,6 +75,16 @@ def parse_date(text: str, name: str) -> date:
         raise ParametersError(f"{name} is not a date") from exc
 
 
+MAX_PERIOD_MONTHS = 6  # the longest period history and statistics answer for
+
+
+def check_period(start: date, end: date) -> None:
+    """Error 1 unless ``start``..``end`` (both included) runs forwards and ends at most
+    six months after it starts (compat.md, "Endpoint decisions")."""
+    if end < start or end > add_months(start, MAX_PERIOD_MONTHS):
+        raise ParametersError("period reversed or longer than six months")
+
+
 def add_months(day: date, months: int) -> date:
     """``day`` moved by whole months, clamped to the last day of the target month."""
     month_index = day.year * 12 + day.month - 1 + months

@@ -1,6 +1,7 @@
-"""The API's error model: one exception per documented error code.
+"""The error models: the API's, one exception per documented error code, and the
+administrator's, one base class for what a CLI command refuses.
 
-Raise these anywhere below the HTTP layer; ``smscd.http.replies`` renders them, in the
+Raise API errors anywhere below the HTTP layer; ``smscd.http.replies`` renders them, in the
 requested format and charset, in exactly one place. Texts are those of compat.md
 ("Error texts").
 
@@ -10,10 +11,29 @@ requested format and charset, in exactly one place. Texts are those of compat.md
      ├── NotFoundError          3  message not found | operator not found | link not found
      ├── IpBlockedError         4  ip is blocked
      ├── DuplicateRequestError  9  duplicate request, wait a minute
-     └── TooManyConcurrentError 9  too many concurrent requests
+     ├── TooManyConcurrentError 9  too many concurrent requests
+     └── ServiceUnavailableError 9 service unavailable, try again later
+
+Administration (the CLI's commands, the demo seeder) raises an :class:`AdminError` whose
+message says what is wrong; the CLI catches it in one place (cli/main.py) and prints it::
+
+    AdminError
+     ├── AccountError           accounts/service.py
+     ├── LedgerError            billing/store.py
+     ├── RateError              billing/rates.py
+     ├── TariffError            tariffs/service.py
+     ├── TariffFileError        tariffs/csvfile.py   (lists every problem of the file)
+     ├── NumberingFileError     numbering/plan.py    (lists every problem of the files)
+     ├── OperatorsFileError     numbering/operators.py
+     ├── OverridesError         limits/policy.py
+     ├── UnblockError           limits/blocks.py
+     ├── LinkError              links/store.py
+     └── SeedError              demo/seed.py
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class ApiError(Exception):
@@ -73,3 +93,18 @@ class ServiceUnavailableError(ApiError):
 
     code = 9
     text = "service unavailable, try again later"
+
+
+class AdminError(ValueError):
+    """An administrative request that cannot be carried out; the message says why."""
+
+
+class ProblemsError(AdminError):
+    """A file that cannot be read, with every problem found in it (one line each), and
+    what that means for the command (``outcome``)."""
+
+    outcome = "nothing changed"
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)

@@ -57,6 +57,21 @@ class Settings(BaseSettings):
     pg_pool_size: int = Field(
         10, ge=1, le=200, description="Connections in each worker's PostgreSQL pool."
     )
+    sqlite_group_commit_max: int = Field(
+        256,
+        ge=1,
+        le=10_000,
+        description="SQLite: the most units of work one durable commit holds (group commit: "
+        "units that wait while a commit runs share the next one). 1: a commit for each.",
+    )
+    background_in_serve: bool = Field(
+        True,
+        description="Run the background jobs (maintenance; delivery, when it comes) inside "
+        "`smscd serve` too. Off when a separate `smscd worker` tier runs them.",
+    )
+    maintenance_seconds: int = Field(
+        3600, ge=1, description="How often the background maintenance jobs run."
+    )
     max_body_bytes: int = Field(
         1_048_576, ge=1024, description="Largest request body accepted; larger ones get error 1."
     )

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from smscd.billing import service, store
 from smscd.billing.store import Charge
 from tests.api import call_json
+from tests.factories import read, write
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = 1_790_000_000  # the tests' clock: 21.09.2026 17:13:20 in Moscow
@@ -49,13 +50,21 @@ def charge(
 
 
 def add_charges(engine: Engine, charges: list[Charge]) -> None:
-    with engine.begin() as conn:
-        store.charge_messages(conn, charges)
+    write(engine, lambda tx: store.charge_messages(tx, charges))
 
 
-def add_payment(engine: Engine, account_id: int, amount: int, ts: int, balance: int = 1) -> None:
-    with engine.begin() as conn:
-        store.pay(conn, account_id, amount, balance, ts, "test")
+def add_refunds(engine: Engine, int_ids: list[int]) -> None:
+    write(engine, lambda tx: store.refund_messages(tx, int_ids))
+
+
+def add_payment(
+    engine: Engine, account_id: int, amount: int, ts: int, balance: int = 1, note: str = "test"
+) -> None:
+    write(engine, lambda tx: store.pay(tx, account_id, amount, balance, ts, note))
+
+
+def balances(engine: Engine, account_id: int) -> dict[int, int]:
+    return read(engine, lambda db: store.balances(db, account_id))
 
 
 def set_rate(engine: Engine, source: str, target: str, rate: str) -> None:

@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
-import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from smscd.billing import service
 from smscd.billing.tables import PAYMENT, ledger
-from smscd.cli.billing import account_commands, rates_app
-from tests.billing.helpers import NOW, add_charges, charge, currency, row
+from smscd.cli.billing import rates_app
+from smscd.cli.main import account_app
+from tests.billing.helpers import NOW, add_charges, balances, charge, currency, row
 
 runner = CliRunner()
 
-account_app = typer.Typer()
-for _name, _command in account_commands:
-    account_app.command(_name)(_command)
 
-
-@account_app.callback()
-def _group() -> None:
-    """Keeps ``topup`` a sub-command, as under ``smscd account``."""
-
-
-def run(app: typer.Typer, *args: str, code: int = 0) -> str:
+def run(app: Any, *args: str, code: int = 0) -> str:
     result = runner.invoke(app, list(args))
     assert result.exit_code == code, result.output
     return result.output
@@ -81,8 +72,8 @@ def test_topup_pays_in_and_prints_the_new_balance(backend, make_account):
         "--database", backend.url,
     )  # fmt: skip
     assert out.strip().endswith("0.50 RUB paid into the second balance; balance 0.50 RUB")
+    assert balances(backend.engine, account.id) == {1: 7450, 2: 50}
     with backend.engine.connect() as conn:
-        assert service.balances(conn, account.id) == {1: 7450, 2: 50}
         notes = conn.execute(
             select(ledger.c.balance, ledger.c.amount, ledger.c.note)
             .where(ledger.c.account_id == account.id, ledger.c.kind == PAYMENT)

@@ -1,5 +1,6 @@
 """The ledger's writes: the rollup always holds the ledger's sums; refused writes leave
-nothing behind; balances are payments minus charges."""
+nothing behind; a refund gives a charge back once; balances are payments - charges +
+refunds."""
 
 from __future__ import annotations
 
@@ -7,13 +8,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from smscd.accounts.tables import accounts
-from smscd.billing import service, store
+from smscd.billing import store
 from smscd.billing.store import LedgerError
-from smscd.billing.tables import CHARGE, PAYMENT, ledger, ledger_days
-from tests.billing.helpers import NOW, add_charges, add_payment, charge
+from smscd.billing.tables import CHARGE, PAYMENT, REFUND, ledger, ledger_days
+from tests.billing.helpers import (
+    NOW,
+    add_charges,
+    add_payment,
+    add_refunds,
+    balances,
+    charge,
+)
+from tests.factories import write
 
 DB_SETTINGS = settings(
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -29,30 +37,37 @@ def rollup(engine, account_id: int) -> dict[tuple[int, int], tuple[int, int, int
 
 
 def ledger_totals(engine, account_id: int) -> tuple[int, int, int]:
+    """From the ledger itself: parts sent (e-mail aside), what was spent, what was paid."""
     with engine.connect() as conn:
 
-        def total(*where):
-            query = select(func.coalesce(func.sum(ledger.c.amount), 0)).where(
-                ledger.c.account_id == account_id, *where
+        def total(column, kind, *where):
+            query = select(func.coalesce(func.sum(column), 0)).where(
+                ledger.c.account_id == account_id, ledger.c.kind == kind, *where
             )
             return conn.execute(query).scalar_one()
 
-        sms = conn.execute(
-            select(func.coalesce(func.sum(ledger.c.sms_cnt), 0)).where(
-                ledger.c.account_id == account_id, ledger.c.kind == CHARGE, ledger.c.mail == 0
-            )
+        not_mail = ledger.c.mail == 0
+        sms = total(ledger.c.sms_cnt, CHARGE, not_mail) - total(ledger.c.sms_cnt, REFUND, not_mail)
+        spent = total(ledger.c.amount, CHARGE) - total(ledger.c.amount, REFUND)
+        return sms, spent, total(ledger.c.amount, PAYMENT)
+
+
+def entry_count(engine, account_id: int, kind: int) -> int:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(func.count()).where(ledger.c.account_id == account_id, ledger.c.kind == kind)
         ).scalar_one()
-        return sms, total(ledger.c.kind == CHARGE), total(ledger.c.kind == PAYMENT)
 
 
 writes = st.lists(
     st.tuples(
-        st.integers(0, 40 * 86400),
-        st.integers(0, 10_000),
-        st.integers(0, 4),
-        st.booleans(),
-        st.sampled_from([1, 2]),
-        st.booleans(),
+        st.sampled_from(["charge", "payment", "refund"]),
+        st.integers(0, 40 * 86400),  # seconds ago
+        st.integers(0, 10_000),  # amount
+        st.integers(0, 4),  # parts
+        st.booleans(),  # e-mail
+        st.sampled_from([1, 2]),  # balance
+        st.integers(0, 1000),  # which charge a refund is for
     ),
     min_size=1,
     max_size=30,
@@ -61,20 +76,40 @@ writes = st.lists(
 
 @DB_SETTINGS
 @given(data=writes, zone=st.sampled_from(["Europe/Moscow", "America/Los_Angeles", "UTC"]))
-def test_the_rollup_holds_the_ledgers_sums_and_a_rebuild_changes_nothing(
+def test_the_rollup_and_balances_hold_the_ledgers_sums_and_a_rebuild_changes_nothing(
     backend, make_account, data, zone
 ):
     account = make_account(timezone=zone)
-    for ago, amount, sms, mail, balance, payment in data:
-        if payment:
+    charged: list[int] = []
+    paid = {1: 0, 2: 0}
+    spent = {1: 0, 2: 0}
+    refunded: set[int] = set()
+    amounts: dict[int, tuple[int, int]] = {}
+    for kind, ago, amount, sms, mail, balance, which in data:
+        if kind == "payment":
             add_payment(backend.engine, account.id, amount + 1, NOW - ago, balance)
-        else:
-            add_charges(backend.engine, [charge(account.id, NOW - ago, amount, sms, mail, balance)])
+            paid[balance] += amount + 1
+        elif kind == "charge":
+            new = charge(account.id, NOW - ago, amount, sms, mail, balance)
+            add_charges(backend.engine, [new])
+            assert new.int_id is not None
+            charged.append(new.int_id)
+            amounts[new.int_id] = (balance, amount)
+            spent[balance] += amount
+        elif charged:
+            int_id = charged[which % len(charged)]
+            add_refunds(backend.engine, [int_id])
+            if int_id not in refunded:
+                refunded.add(int_id)
+                balance_of, amount_of = amounts[int_id]
+                spent[balance_of] -= amount_of
     days = rollup(backend.engine, account.id)
     summed = tuple(sum(figures[i] for figures in days.values()) for i in range(3))
     assert summed == ledger_totals(backend.engine, account.id)
-    with backend.engine.begin() as conn:
-        store.rebuild_days(conn, account.id)
+    assert balances(backend.engine, account.id) == {b: paid[b] - spent[b] for b in (1, 2)}
+    assert entry_count(backend.engine, account.id, REFUND) == len(refunded)
+    assert all(credit >= 0 and sms >= 0 for sms, credit, _ in days.values())
+    write(backend.engine, lambda tx: store.rebuild_days(tx, account.id))
     assert rollup(backend.engine, account.id) == days
 
 
@@ -85,7 +120,7 @@ def test_a_rebuild_moves_the_days_into_a_new_time_zone(backend, make_account):
     assert set(rollup(backend.engine, account.id)) == {(20260921, 1)}
     with backend.engine.begin() as conn:
         conn.execute(update(accounts).where(accounts.c.id == account.id).values(timezone="UTC"))
-        store.rebuild_days(conn, account.id)
+    write(backend.engine, lambda tx: store.rebuild_days(tx, account.id))
     assert rollup(backend.engine, account.id) == {(20260920, 1): (1, 5, 0)}
 
 
@@ -93,10 +128,27 @@ def test_a_message_is_charged_once_and_a_refused_batch_leaves_nothing(backend, m
     account = make_account()
     first = charge(account.id, NOW - 10)
     add_charges(backend.engine, [first])
-    with pytest.raises(IntegrityError):
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"):
         add_charges(backend.engine, [charge(account.id, NOW - 5), first])
     assert ledger_totals(backend.engine, account.id) == (1, 144, 0)
     assert rollup(backend.engine, account.id) == {(20260921, 1): (1, 144, 0)}
+
+
+def test_a_refund_gives_the_whole_charge_back_on_its_day_once(backend, make_account):
+    account = make_account()
+    add_payment(backend.engine, account.id, 1000, NOW - 86400)
+    kept, refunded = (
+        charge(account.id, NOW - 10, amount=300, sms_cnt=2),
+        charge(account.id, NOW - 5, amount=144),
+    )
+    add_charges(backend.engine, [kept, refunded])
+    assert refunded.int_id is not None
+    add_refunds(backend.engine, [refunded.int_id])
+    add_refunds(backend.engine, [refunded.int_id, 123_456_789_000])  # again; never charged
+    assert entry_count(backend.engine, account.id, REFUND) == 1
+    assert ledger_totals(backend.engine, account.id) == (2, 300, 1000)
+    assert rollup(backend.engine, account.id)[(20260921, 1)] == (2, 300, 0)
+    assert balances(backend.engine, account.id) == {1: 700, 2: 0}
 
 
 @pytest.mark.parametrize(
@@ -121,14 +173,14 @@ def test_charges_refuse_a_bad_balance_or_a_negative_amount(backend, make_account
 )
 def test_payments_refuse_what_is_not_a_payment(backend, make_account, amount, balance, note):
     account = make_account()
-    with pytest.raises(LedgerError), backend.engine.begin() as conn:
-        store.pay(conn, account.id, amount, balance, NOW, note)
+    with pytest.raises(LedgerError):
+        add_payment(backend.engine, account.id, amount, NOW, balance, note)
     assert ledger_totals(backend.engine, account.id) == (0, 0, 0)
 
 
 def test_an_unknown_account_is_refused(backend):
-    with pytest.raises(LedgerError), backend.engine.begin() as conn:
-        store.charge_messages(conn, [charge(2_000_000_000, NOW)])
+    with pytest.raises(LedgerError):
+        add_charges(backend.engine, [charge(2_000_000_000, NOW)])
 
 
 def test_balances_are_payments_minus_charges_per_balance(backend, make_account):
@@ -143,6 +195,5 @@ def test_balances_are_payments_minus_charges_per_balance(backend, make_account):
             charge(account.id, NOW - 40, amount=600, balance=2),
         ],
     )
-    with backend.engine.connect() as conn:
-        assert service.balances(conn, account.id) == {1: 9800, 2: -100}
-        assert service.balances(conn, make_account().id) == {1: 0, 2: 0}
+    assert balances(backend.engine, account.id) == {1: 9800, 2: -100}
+    assert balances(backend.engine, make_account().id) == {1: 0, 2: 0}

@@ -6,12 +6,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from smscd.db import migrate
-from smscd.db.metadata import all_tables
+from smscd.schema import tables
 
 
 def test_migrated_schema_matches_the_tables_modules(backend):
     with backend.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), all_tables())
+        diff = compare_metadata(MigrationContext.configure(conn), tables())
     assert diff == []
 
 

@@ -48,7 +48,7 @@ async def admitted(settings: Settings, now: float, clock: float = START) -> bool
     except TooManyConcurrentError:
         return False
     finally:
-        await backend.close()
+        await backend.stop()
     return True
 
 
@@ -106,7 +106,7 @@ def test_a_live_worker_renews_its_leases(settings):
                 await admitted(settings, START + 20 + LEASE),
             ]
         finally:
-            await holder.close()
+            await holder.stop()
 
     assert asyncio.run(scenario()) == [False, True]
 
@@ -119,7 +119,7 @@ def test_a_released_slot_is_free_at_once(settings):
             await holder.release(slots[0])
             return await admitted(settings, START)
         finally:
-            await holder.close()
+            await holder.stop()
 
     assert asyncio.run(scenario()) is True
 

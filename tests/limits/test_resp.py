@@ -15,10 +15,12 @@ import redis
 from hypothesis import given
 from hypothesis import strategies as st
 
+from smscd.components import Periodic, started
+from smscd.errors import TooManyConcurrentError
 from smscd.limits.in_redis import RedisBackend
 from smscd.limits.policy import Ticket
 from smscd.limits.resp import Pipe, ReplyError, Script, Unavailable, encode, parse
-from smscd.limits.service import block_policy
+from smscd.limits.service import block_policy, make_guard
 from tests.limits.conftest import REDIS_URL, forget, limited_settings
 
 
@@ -334,7 +336,7 @@ def test_a_request_cancelled_while_admitted_gives_its_slot_back(backend):
             while len(silent.commands) < 2:  # the slot's release follows it
                 silent.arrived.clear()
                 await silent.arrived.wait()
-            await limiter.close()
+            await limiter.stop()
         return silent.commands
 
     evalsha, release = asyncio.run(asyncio.wait_for(scenario(), 30))
@@ -343,26 +345,43 @@ def test_a_request_cancelled_while_admitted_gives_its_slot_back(backend):
 
 
 @redis_only
-def test_leases_are_renewed_in_the_background(backend):
-    async def scenario():
+def test_with_redis_the_guard_comes_with_a_lease_renewal_job(backend):
+    """The renewal is a component of its own (limits/service.py), every third of a lease;
+    a tick extends the leases of the requests in flight."""
+    lease = 30.0
+
+    async def scenario() -> tuple[float, bool, bool]:
         settings = limited_settings(
             backend.url, f"smscd-test-renew-{secrets.token_hex(4)}:",
-            limit_in_flight_lease_seconds=1.0,
+            limit_in_flight_lease_seconds=lease,
         )  # fmt: skip
-        limiter = RedisBackend(settings, block_policy(settings), lambda: 0.0)
-        renewed = asyncio.Event()
-        renew = limiter.renew
-
-        async def noted() -> None:
-            await renew()
-            renewed.set()
-
-        limiter.renew = noted  # type: ignore[method-assign]
-        await limiter.start()
+        clock = [1000.0]
+        guard, parts = make_guard(settings, None, lambda: clock[0])  # type: ignore[arg-type]
+        [renewal] = [part for part in parts if isinstance(part, Periodic)]
+        held = guard.backend  # type: ignore[attr-defined]
         try:
-            await asyncio.wait_for(renewed.wait(), 10)  # every third of the lease
+            async with started(parts):
+                await held.admit(Ticket(7, 1, ()), None, clock[0])  # the cap: one at a time
+                clock[0] += 20
+                await renewal.run_now()  # the lease now ends at 1020 + 30
+                later = RedisBackend(settings, block_policy(settings), lambda: clock[0])
+                try:
+                    before_end = await _admitted(later, 1000 + lease + 5)
+                    after_end = await _admitted(later, 1020 + lease + 1)
+                finally:
+                    await later.stop()
         finally:
-            await limiter.close()
             forget(settings.redis_prefix)
+        return renewal.seconds, before_end, after_end
 
-    asyncio.run(scenario())
+    seconds, before_end, after_end = asyncio.run(scenario())
+    assert seconds == lease / 3
+    assert (before_end, after_end) == (False, True)
+
+
+async def _admitted(backend: RedisBackend, now: float) -> bool:
+    try:
+        await backend.admit(Ticket(7, 1, ()), None, now)
+    except TooManyConcurrentError:
+        return False
+    return True

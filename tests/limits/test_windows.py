@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from smscd.accounts.service import set_rate_limits
+from smscd.limits.policy import format_overrides
 from tests.limits.harness import DUPLICATE, credentials, error_text
 
 # Each action with the identical-request limit, and a request of it with its parameters.
@@ -150,7 +151,7 @@ def test_creating_short_links_has_no_window(api, make_account):
 def test_an_account_can_be_given_higher_limits(api, backend, make_account):
     trusted, other = make_account(), make_account()
     with backend.engine.begin() as conn:
-        set_rate_limits(conn, trusted.login, {"identical_per_minute": 5})
+        set_rate_limits(conn, trusted.login, format_overrides({"identical_per_minute": 5}))
     assert [error_text(api.history(trusted, cnt=9)) for _ in range(6)].count(DUPLICATE) == 1
     assert [error_text(api.history(other, cnt=9)) for _ in range(4)].count(DUPLICATE) == 1
 
@@ -158,7 +159,11 @@ def test_an_account_can_be_given_higher_limits(api, backend, make_account):
 def test_zero_lifts_a_limit_for_the_account(api, backend, make_account):
     account = make_account()
     with backend.engine.begin() as conn:
-        set_rate_limits(conn, account.login, {"identical_per_minute": 0, "history_per_hour": 0})
+        set_rate_limits(
+            conn,
+            account.login,
+            format_overrides({"identical_per_minute": 0, "history_per_hour": 0}),
+        )
     assert DUPLICATE not in [error_text(api.history(account, cnt=9)) for _ in range(40)]
 
 

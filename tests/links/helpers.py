@@ -7,7 +7,9 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
+from smscd.links import store
 from tests.api import call
+from tests.factories import write
 
 
 def add_link(client: TestClient, account: Any, link: str, **params: Any) -> dict[str, str]:
@@ -36,3 +38,14 @@ def follow(client: TestClient, short_url: str, method: str = "GET") -> Any:
 def counters(record: dict[str, Any]) -> tuple[int, ...]:
     """``(cnt, cnt_mon, cnt_day, cnt_yes, cnt_pmon)`` of a ``get`` record."""
     return tuple(int(record[key]) for key in ("cnt", "cnt_mon", "cnt_day", "cnt_yes", "cnt_pmon"))
+
+
+def add_stored_link(backend: Any, account_id: int, url: str, now: int = 0) -> store.StoredLink:
+    """A link made through the store (as ``smscd links add`` makes it)."""
+    found: list[store.StoredLink] = []
+
+    async def add(tx: Any) -> None:
+        found.append(await store.add_link(tx, account_id, url, now))
+
+    write(backend.engine, add)
+    return found[0]

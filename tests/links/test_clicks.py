@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from smscd.db.connect import open_database
 from smscd.db.gateway import Database, Row
-from smscd.links import queries, store
+from smscd.links import queries
 from smscd.links.clicks import ClickWriter, click_rows
 from smscd.links.tables import link_days
+from tests.links.helpers import add_stored_link
 
 GUARD = 10  # seconds: a broken writer fails the test instead of hanging it
 FOREVER = 3600.0  # a gathering window no test reaches
@@ -79,13 +80,14 @@ def test_clicks_arriving_during_a_commit_share_the_next_one():
         db = FakeDatabase()
         db.release.clear()
         writer = ClickWriter(db, wait=0.0, max_clicks=1000)
+        await writer.start()
         first = asyncio.create_task(writer.record(1, DAY))
         await db.entered.wait()  # the first click's statement is in flight
         later = [asyncio.create_task(writer.record(link, DAY)) for link in (2, 2, 3, 2)]
         await asyncio.sleep(0)  # let them queue
         db.release.set()
         await asyncio.gather(first, *later)
-        await writer.close()
+        await writer.stop()
         assert db.statements == [
             [(1, 0, 1), (1, DAY, 1)],
             [(2, 0, 3), (2, DAY, 3), (3, 0, 1), (3, DAY, 1)],
@@ -98,9 +100,10 @@ def test_a_full_batch_commits_without_waiting_for_the_window():
     async def scenario() -> None:
         db = FakeDatabase()
         writer = ClickWriter(db, wait=FOREVER, max_clicks=3)
+        await writer.start()
         await asyncio.gather(*(writer.record(5, DAY) for _ in range(3)))
         assert db.statements == [[(5, 0, 3), (5, DAY, 3)]]
-        await writer.close()
+        await writer.stop()
 
     run(scenario)
 
@@ -109,12 +112,13 @@ def test_a_batch_holds_at_most_max_clicks_and_the_rest_follows_at_once():
     async def scenario() -> None:
         db = FakeDatabase()
         writer = ClickWriter(db, wait=FOREVER, max_clicks=4)
+        await writer.start()
         await asyncio.gather(*(writer.record(n, DAY) for n in range(1, 9)))
         assert [[link for link, _, _ in days_of(s)] for s in db.statements] == [
             [1, 2, 3, 4],
             [5, 6, 7, 8],
         ]
-        await writer.close()
+        await writer.stop()
 
     run(scenario)
 
@@ -124,6 +128,7 @@ def test_a_failed_commit_fails_every_click_of_its_batch_and_the_writer_goes_on()
         db = FakeDatabase()
         db.fail_with = OSError("disk full")
         writer = ClickWriter(db, wait=FOREVER, max_clicks=2)
+        await writer.start()
         results = await asyncio.gather(
             writer.record(1, DAY), writer.record(2, DAY), return_exceptions=True
         )
@@ -131,7 +136,7 @@ def test_a_failed_commit_fails_every_click_of_its_batch_and_the_writer_goes_on()
         db.fail_with = None
         await asyncio.gather(writer.record(1, DAY), writer.record(1, DAY))
         assert db.statements == [[(1, 0, 2), (1, DAY, 2)]]
-        await writer.close()
+        await writer.stop()
 
     run(scenario)
 
@@ -140,9 +145,10 @@ def test_closing_commits_what_is_queued_and_then_refuses_clicks():
     async def scenario() -> None:
         db = FakeDatabase()
         writer = ClickWriter(db, wait=FOREVER, max_clicks=1000)
+        await writer.start()
         waiting = [asyncio.create_task(writer.record(9, DAY)) for _ in range(2)]
         await asyncio.sleep(0)
-        await writer.close()
+        await writer.stop()
         await asyncio.gather(*waiting)
         assert db.statements == [[(9, 0, 2), (9, DAY, 2)]]
         with pytest.raises(RuntimeError):
@@ -156,11 +162,12 @@ def test_a_click_whose_client_left_is_still_committed():
         db = FakeDatabase()
         db.release.clear()
         writer = ClickWriter(db, wait=0.0, max_clicks=1000)
+        await writer.start()
         gone = asyncio.create_task(writer.record(4, DAY))
         await db.entered.wait()
         gone.cancel()
         db.release.set()
-        await writer.close()
+        await writer.stop()
         assert gone.cancelled()
         assert db.statements == [[(4, 0, 1), (4, DAY, 1)]]
 
@@ -171,19 +178,20 @@ def test_two_workers_writing_to_one_database_count_every_click(backend, make_acc
     """Two gateways on one database, as two server processes have: each batch is one
     statement, so each is atomic and they take turns on the database's write lock."""
     account = make_account()
-    with backend.engine.begin() as conn:
-        ids = [store.add_link(conn, account.id, f"https://example.com/{n}", 0).id for n in range(3)]
+    ids = [add_stored_link(backend, account.id, f"https://example.com/{n}").id for n in range(3)]
 
     async def scenario() -> None:
         gateways = [await open_database(backend.url) for _ in range(2)]
         writers = [ClickWriter(db, wait=0.0, max_clicks=7) for db in gateways]
+        for writer in writers:
+            await writer.start()
         try:
             await asyncio.gather(
                 *(writers[n % 2].record(ids[n % 3], DAY - n % 2) for n in range(300))
             )
         finally:
             for writer, db in zip(writers, gateways, strict=True):
-                await writer.close()
+                await writer.stop()
                 await db.stop()
 
     run(scenario)

@@ -14,7 +14,7 @@ TODAY = Counters(20260921, 20260920, (20260901, 20260931), (20260801, 20260831))
 CANDIDATES = lookup_candidates("mywebsite.ru")
 SHAPES = {
     "redirect by code": (queries.BY_CODE, ["Ab3dE6gH"]),
-    "add by url hash": (queries.BY_URL_HASH, [1, url_hash("https://example.com/")]),
+    "add by url hash": (queries.LINK_BY_URL_HASH, [1, url_hash("https://example.com/")]),
     "get by id": queries.stats(StatsQuery(1, TODAY, link_id=5)),
     "get by link": queries.stats(
         StatsQuery(1, TODAY, urls=["https://a.example/"], url_hashes=[77])

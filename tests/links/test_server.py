@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from smscd.links import store
+from tests.links.helpers import add_stored_link
 from tests.servers import serving
 
 CLICKS = 120
@@ -25,8 +25,7 @@ def server(backend, tmp_path_factory) -> Iterator[str]:
 
 def test_concurrent_clicks_on_two_workers_are_all_counted(server, backend, make_account):
     account = make_account()
-    with backend.engine.begin() as conn:
-        link = store.add_link(conn, account.id, "https://example.com/e2e", int(time.time()))
+    link = add_stored_link(backend, account.id, "https://example.com/e2e", int(time.time()))
     short = f"{server}/{link.code}"
 
     def click(_: int) -> int:

@@ -3,6 +3,7 @@ apps started after an import (a worker loads the plan when it starts)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -76,10 +77,18 @@ def import_standard(engine: Engine) -> Any:
 
 
 @contextmanager
-def started(backend: Any, clock: Any, **settings: Any) -> Iterator[TestClient]:
+def started(backend: Any, clock: Any = None, **settings: Any) -> Iterator[TestClient]:
     """A running app (its workers' numbering service loads the plan as it starts)."""
     app = create_app(
-        load_settings(database_url=backend.url, **{**TEST_SETTINGS, **settings}), clock=clock
+        load_settings(database_url=backend.url, **{**TEST_SETTINGS, **settings}),
+        clock=clock or time.time,
     )
     with TestClient(app, client=("127.0.0.1", 50000)) as client:
         yield client
+
+
+def refresh(client: TestClient) -> None:
+    """Run the app's numbering refresh job now (as its interval would) and wait for it."""
+    job = client.app.state.components["numbering-refresh"]  # type: ignore[attr-defined]
+    assert client.portal is not None
+    client.portal.call(job.run_now)

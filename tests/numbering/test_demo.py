@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from smscd.accounts.passwords import Passwords
 from smscd.demo import catalogue as cat
 from smscd.demo import numbering as demo
@@ -39,8 +41,9 @@ def test_every_demo_history_number_resolves_to_a_network_of_its_prefix():
 
 
 def test_seeding_imports_the_demo_plan(backend):
-    context = DemoContext(backend.engine, Passwords(1, 64), {}, 1_790_000_000, 1, None)
-    demo.seed(context)
+    # The numbering seeder writes through the administration path only: no database handle.
+    context = DemoContext(backend.engine, None, Passwords(1, 64), {}, 1_790_000_000, 1, None)  # type: ignore[arg-type]
+    asyncio.run(demo.seed(context))
     with backend.engine.connect() as conn:
         state = store.state(conn)
     assert (state.sources, state.imported_at) == ("DEF-9xx-demo.csv", 1_790_000_000)

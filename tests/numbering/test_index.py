@@ -89,7 +89,7 @@ def test_a_loaded_plan_answers_as_a_scan_of_the_file(backend, cuts, owners, prob
     async def lookups() -> list[str]:
         db = await open_database(backend.url, 1, 1)
         try:
-            service = NumberingService(db, 30)
+            service = NumberingService(db)
             await service.load()
             records = [service.directory.record(f"7958{n:07d}", "ru", 0) for n in probes]
             return [r["operator"] if r and r["region"] else "" for r in records]

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from smscd.numbering import plan, store
-from smscd.numbering.plan import PlanFileError
+from smscd.numbering.plan import NumberingFileError
 from smscd.numbering.tables import numbering_ranges
 from tests.numbering.helpers import SAMPLE, Row, def_file, import_files, import_standard
 
@@ -58,7 +58,7 @@ def test_columns_are_found_by_name_in_any_order():
 
 
 def refused(data: bytes, name: str = "bad.csv") -> list[str]:
-    with pytest.raises(PlanFileError) as caught:
+    with pytest.raises(NumberingFileError) as caught:
         plan.read_files([(name, data)])
     return caught.value.problems
 
@@ -108,13 +108,13 @@ def test_malformed_rows_are_refused(cells, problem):
 
 def test_overlapping_ranges_are_refused_across_files():
     other = def_file([Row("900", 61_000, 70_000, "X", "Y", "1234567890")])
-    with pytest.raises(PlanFileError) as caught:
+    with pytest.raises(NumberingFileError) as caught:
         plan.read_files([("a.csv", def_file(ROWS)), ("b.csv", other)])
     assert caught.value.problems == ["b.csv, line 2 overlaps a.csv, line 2"]
 
 
 def test_problems_of_every_file_are_listed_together():
-    with pytest.raises(PlanFileError) as caught:
+    with pytest.raises(NumberingFileError) as caught:
         plan.read_files([("a.csv", b"nonsense"), ("b.csv", b"\x00\x01")])
     assert [p.split(":")[0] for p in caught.value.problems] == ["a.csv", "b.csv"]
 

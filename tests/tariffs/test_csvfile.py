@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 
 from smscd.tariffs import csvfile
-from smscd.tariffs.csvfile import PlanFileError
+from smscd.tariffs.csvfile import TariffFileError
 from smscd.tariffs.model import Plan, Zone
 from tests.tariffs.helpers import plans
 
@@ -18,7 +18,7 @@ MTS = Zone("RU-MTS", "МТС", "Россия", "250", ("01",), 450, 450, 990, 20
 
 def problems(text: str | bytes, mail_price: int | None = None) -> list[str]:
     data = text.encode("utf-8") if isinstance(text, str) else text
-    with pytest.raises(PlanFileError) as raised:
+    with pytest.raises(TariffFileError) as raised:
         csvfile.read(data, mail_price)
     return raised.value.problems
 

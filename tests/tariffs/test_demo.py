@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from smscd.accounts.service import NewAccount, create_account
@@ -50,7 +52,8 @@ def test_seed_imports_the_default_plan_and_demos_prices(tmp_path):
         migrate.upgrade(engine)
         with engine.begin() as conn:
             demo_id = create_account(conn, NewAccount("demo", "demo"), TEST_PASSWORDS)
-        tariffs_demo.seed(DemoContext(engine, TEST_PASSWORDS, {"demo": demo_id}, 0, 1, None))
+        context = DemoContext(engine, None, TEST_PASSWORDS, {"demo": demo_id}, 0, 1, None)  # type: ignore[arg-type]
+        asyncio.run(tariffs_demo.seed(context))
         with engine.begin() as conn:
             assert service.export_plan(conn) == ("default", tariffs_demo.default_plan())
             assert service.list_prices(conn, "demo") == list(tariffs_demo.DEMO_PRICES)

@@ -15,12 +15,12 @@ from sqlalchemy import Connection, insert, select, update
 from smscd.accounts import apikeys
 from smscd.accounts.passwords import Passwords
 from smscd.accounts.tables import accounts, api_keys
-from smscd.limits import policy
+from smscd.errors import AdminError
 
 LANGUAGES = ("ru", "en")
 
 
-class AccountError(ValueError):
+class AccountError(AdminError):
     """An administrative request that cannot be carried out; the message says why."""
 
 
@@ -114,21 +114,18 @@ def set_password(conn: Connection, login: str, password: str, passwords: Passwor
     )
 
 
-def rate_limits(conn: Connection, login: str) -> dict[str, int]:
-    """The limits ``login`` has that differ from the deployment's."""
-    stored = conn.execute(
-        select(accounts.c.rate_limits).where(accounts.c.id == account_id(conn, login))
-    ).scalar_one()
-    return dict(policy.parse_overrides(stored))
+def rate_limits(conn: Connection, login: str) -> str:
+    """``login``'s limit overrides as stored: text that only limits/policy.py reads."""
+    return str(
+        conn.execute(
+            select(accounts.c.rate_limits).where(accounts.c.id == account_id(conn, login))
+        ).scalar_one()
+    )
 
 
-def set_rate_limits(conn: Connection, login: str, overrides: dict[str, int]) -> None:
-    """Replace ``login``'s limit overrides (names of ``limits.policy.LIMIT_NAMES``; 0 is no
-    limit). Running servers apply them from the account's next request."""
-    try:
-        stored = policy.format_overrides(overrides)
-    except policy.OverridesError as exc:
-        raise AccountError(str(exc)) from exc
+def set_rate_limits(conn: Connection, login: str, stored: str) -> None:
+    """Replace ``login``'s limit overrides with ``stored`` (``policy.format_overrides``).
+    Running servers apply them from the account's next request."""
     conn.execute(
         update(accounts).where(accounts.c.id == account_id(conn, login)).values(rate_limits=stored)
     )

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from smscd import __version__
+from smscd.http import charsets, params
 from smscd.http.contract import ERROR_SCHEMA, Parameter
 from smscd.http.endpoint import Action
 from smscd.limits import policy
@@ -31,15 +32,15 @@ COMMON = (
         "fmt",
         "choice",
         "Reply format: 0 text (default), 1 comma-separated, 2 XML, 3 JSON.",
-        choices=("0", "1", "2", "3"),
+        choices=tuple(str(fmt) for fmt in params.FORMATS),
         default="0",
     ),
     Parameter(
         "charset",
         "choice",
         "How parameters are decoded and the reply encoded (case-insensitive).",
-        choices=("windows-1251", "utf-8", "koi8-r", "cp1251", "utf8", "koi8_r"),
-        default="windows-1251",
+        choices=charsets.NAMES,
+        default=charsets.DEFAULT.name,
     ),
 )
 
@@ -134,7 +135,7 @@ def _action_extension(action: Action) -> dict[str, Any]:
         "parameters": [p.name for p in action.parameters],
         "limits": [
             {"limit": window.name, "seconds": window.seconds, "identical": window.identical}
-            for window in policy.WINDOWS[action.name]
+            for window in action.windows
         ]
         + [{"limit": policy.IN_FLIGHT}],
         "reply": action.reply,

@@ -72,7 +72,7 @@ def _fields(schema: Mapping[str, Any]) -> list[str]:
 def _limits(action: Action, limits: Mapping[str, int]) -> str:
     """The action's limits, with this deployment's numbers (0: no limit)."""
     items = []
-    for window in policy.WINDOWS[action.name]:
+    for window in action.windows:
         per = "a minute" if window.seconds == 60 else "an hour"
         what = "identical requests" if window.identical else "requests of any kind"
         items.append(_limit(window.name, limits[window.name], f"{what} of a login {per}"))

@@ -16,17 +16,15 @@ from smscd.billing import layout, queries
 from smscd.billing.days import day_number
 from smscd.billing.rates import Converter
 from smscd.billing.tables import SECOND_BALANCE
-from smscd.dates import ZoneClock, add_months, parse_date, zone_clock
+from smscd.dates import ZoneClock, check_period, parse_date, zone_clock
 from smscd.db.gateway import Database, Row
-from smscd.errors import ParametersError
 from smscd.http import contract
 from smscd.http.context import ApiRequest, Reply
 from smscd.http.contract import Parameter
 from smscd.http.endpoint import Action
 from smscd.http.params import Params
 from smscd.http.replies import Record
-
-MAX_PERIOD_MONTHS = 6
+from smscd.limits import policy
 
 log = logging.getLogger("smscd.billing")
 
@@ -41,8 +39,7 @@ def period(params: Params, clock: ZoneClock, now: float) -> tuple[date, date]:
     today = clock.today(now)
     start = parse_date(start_text, "start") if start_text else today.replace(day=1)
     end = parse_date(end_text, "end") if end_text else today
-    if end < start or end > add_months(start, MAX_PERIOD_MONTHS):
-        raise ParametersError("period reversed or longer than six months")
+    check_period(start, end)
     return start, end
 
 
@@ -116,4 +113,5 @@ ACTION = Action(
     "its sub-clients.",
     parameters=PARAMETERS,
     reply=contract.list_schema(layout.STAT),
+    windows=(policy.STAT,),
 )

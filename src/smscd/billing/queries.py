@@ -1,4 +1,5 @@
-"""Statistics SQL: index searches of the daily rollup, never a scan of the ledger.
+"""Billing SQL: statistics (index searches of the daily rollup, never a scan of the
+ledger) and the ledger's writes (store.py).
 
 ``stat`` finds the account and its sub-clients (the primary key and ``ix_accounts_parent_id``)
 and sums each one's rollup rows of the period: a range of ``pk_ledger_days`` (account_id,
@@ -56,3 +57,45 @@ def rates(target: str, currencies: Sequence[str]) -> tuple[str, list[Any]]:
         f" WHERE from_currency = ? AND to_currency IN ({marks})"
     )
     return sql, [*currencies, target, target, *currencies]
+
+
+def zones(accounts: int) -> str:
+    """The time zones of ``accounts`` accounts: rows of id, timezone."""
+    return f"SELECT id, timezone FROM accounts WHERE id IN ({', '.join('?' * accounts)})"
+
+
+ENTRY_COLUMNS = "account_id, kind, balance, amount, ts, int_id, sms_cnt, mail, note"
+INSERT_ENTRY = f"INSERT INTO ledger ({ENTRY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+ADD_TO_DAY = (
+    "INSERT INTO ledger_days (account_id, day, balance, sms, credit, debit)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (account_id, day, balance) DO UPDATE SET"
+    " sms = ledger_days.sms + excluded.sms,"
+    " credit = ledger_days.credit + excluded.credit,"
+    " debit = ledger_days.debit + excluded.debit"
+)
+
+
+def refundable(messages: int) -> str:
+    """The charges of ``messages`` messages that have no refund yet (the last parameter is
+    ``REFUND``): rows of account_id, balance, amount, ts, int_id, sms_cnt, mail."""
+    marks = ", ".join("?" * messages)
+    return (
+        "SELECT c.account_id, c.balance, c.amount, c.ts, c.int_id, c.sms_cnt, c.mail"
+        f" FROM ledger c WHERE c.kind = 1 AND c.int_id IN ({marks})"
+        " AND NOT EXISTS (SELECT 1 FROM ledger r WHERE r.int_id = c.int_id AND r.kind = ?)"
+        " ORDER BY c.int_id"
+    )
+
+
+ENTRIES_OF_ACCOUNT = (
+    "SELECT kind, balance, amount, ts, sms_cnt, mail FROM ledger WHERE account_id = ?"
+)
+FORGET_DAYS = "DELETE FROM ledger_days WHERE account_id = ?"
+
+# Sums are cast as in STAT_COLUMNS.
+BALANCES = (
+    "SELECT balance, CAST(SUM(debit - credit) AS BIGINT) FROM ledger_days"
+    " WHERE account_id = ? GROUP BY balance"
+)

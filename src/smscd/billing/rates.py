@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
+from smscd.errors import AdminError
+
 RATE_MAX = Decimal(1_000_000_000)
 RATE_PLACES = 12
 _CODE = re.compile(r"[A-Z]{3}")
@@ -21,7 +23,7 @@ _CODE = re.compile(r"[A-Z]{3}")
 _EXACT = Context(prec=80)
 
 
-class RateError(ValueError):
+class RateError(AdminError):
     """A currency code or rate that cannot be stored; the message says why."""
 
 

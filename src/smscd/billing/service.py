@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from smscd.billing.rates import RateError, currency_code, parse_rate, rate_text
-from smscd.billing.tables import BALANCES, currency_rates, ledger_days
+from smscd.billing.tables import currency_rates
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +46,3 @@ def list_rates(conn: Connection) -> list[Rate]:
         )
     )
     return [Rate(r.from_currency, r.to_currency, Decimal(r.rate), r.updated_at) for r in rows]
-
-
-def balances(conn: Connection, account_id: int) -> dict[int, int]:
-    """The account's balances in hundredths of its currency: payments minus charges, from
-    the rollup (which holds the same sums as the ledger), ``{1: main, 2: second}``."""
-    rows = conn.execute(
-        select(ledger_days.c.balance, func.sum(ledger_days.c.debit - ledger_days.c.credit))
-        .where(ledger_days.c.account_id == account_id)
-        .group_by(ledger_days.c.balance)
-    )
-    found = dict.fromkeys(BALANCES, 0)
-    for balance, amount in rows:
-        found[int(balance)] = int(amount)
-    return found

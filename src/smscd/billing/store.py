@@ -1,30 +1,35 @@
-"""Writing the ledger: charges for messages and payments into an account.
+"""Writing the ledger: charges for messages, refunds of them, and payments into an account.
 
 Every write adds its ledger rows and adds the same amounts to the daily rollup
-(``ledger_days``) in the caller's transaction, so the two never disagree: commit both or
-neither. Amounts are integer hundredths of the account's currency. A message is charged at
-most once (``ledger.int_id`` is unique): charging it again fails the whole transaction.
+(``ledger_days``) inside the caller's unit of work (``db.transaction()``), so the two never
+disagree: both are committed or neither. Amounts are integer hundredths of the account's
+currency. A message is charged at most once and refunded at most once (``ledger`` is unique
+by ``int_id`` and ``kind``): charging it again fails the whole unit of work.
+
+A refund gives a message's whole charge back and is booked on the charge's own day, with
+its parts: the period's ``credit`` (get_stat) is what the messages sent in it finally cost,
+and a balance is payments - charges + refunds.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, delete, insert, select, text
-
-from smscd.accounts.tables import accounts
+from smscd.billing import queries
 from smscd.billing.days import LocalDays
-from smscd.billing.tables import BALANCES, CHARGE, PAYMENT, ledger, ledger_days
+from smscd.billing.tables import BALANCES, CHARGE, PAYMENT, REFUND
 from smscd.dates import zone_clock
+from smscd.db.gateway import Reads, Transaction
+from smscd.errors import AdminError
 
 NOTE_MAX = 255
 
 
-class LedgerError(ValueError):
+class LedgerError(AdminError):
     """A write the ledger refuses; the message says why."""
 
 
@@ -44,38 +49,22 @@ class Charge:
 # (account_id, day, balance) -> [sms, credit, debit]
 _Totals = dict[tuple[int, int, int], list[int]]
 
-_LEDGER_COLUMNS = "account_id, kind, balance, amount, ts, int_id, sms_cnt, mail, note"
 
-_ADD_TO_DAY = text(
-    "INSERT INTO ledger_days (account_id, day, balance, sms, credit, debit)"
-    " VALUES (:account_id, :day, :balance, :sms, :credit, :debit)"
-    " ON CONFLICT (account_id, day, balance) DO UPDATE SET"
-    " sms = ledger_days.sms + excluded.sms,"
-    " credit = ledger_days.credit + excluded.credit,"
-    " debit = ledger_days.debit + excluded.debit"
-)
-
-
-def _local_days(conn: Connection, account_ids: Iterable[int]) -> dict[int, LocalDays]:
+async def _local_days(db: Reads, account_ids: Iterable[int]) -> dict[int, LocalDays]:
     wanted = sorted(set(account_ids))
-    rows = conn.execute(
-        select(accounts.c.id, accounts.c.timezone).where(accounts.c.id.in_(wanted))
-    ).all()
-    found = {row.id: LocalDays(zone_clock(ZoneInfo(row.timezone))) for row in rows}
+    rows = await db.fetch_all(queries.zones(len(wanted)), wanted)
+    found = {int(row[0]): LocalDays(zone_clock(ZoneInfo(row[1]))) for row in rows}
     missing = set(wanted) - set(found)
     if missing:
         raise LedgerError(f"no account with id {min(missing)}")
     return found
 
 
-def _add_to_days(conn: Connection, totals: _Totals) -> None:
+async def _add_to_days(tx: Transaction, totals: _Totals) -> None:
     # Sorted keys: concurrent writers lock rollup rows in one order (no deadlock).
-    rows = [
-        {"account_id": a, "day": d, "balance": b, "sms": s, "credit": c, "debit": p}
-        for (a, d, b), (s, c, p) in sorted(totals.items())
-    ]
+    rows = [(a, d, b, s, c, p) for (a, d, b), (s, c, p) in sorted(totals.items())]
     if rows:
-        conn.execute(_ADD_TO_DAY, rows)
+        await tx.execute_many(queries.ADD_TO_DAY, rows)
 
 
 def _check_balance(balance: int) -> None:
@@ -83,21 +72,12 @@ def _check_balance(balance: int) -> None:
         raise LedgerError(f"balance must be 1 (main) or 2 (second), not {balance!r}")
 
 
-def _insert_many(conn: Connection, rows: list[tuple[Any, ...]]) -> None:
-    """Ledger rows in one driver executemany: the demo and the delivery pipeline write
-    charges by the thousand, and SQLAlchemy's per-row parameter handling would double the
-    cost of a batch."""
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    marks = ", ".join([mark] * len(_LEDGER_COLUMNS.split(",")))
-    conn.exec_driver_sql(f"INSERT INTO ledger ({_LEDGER_COLUMNS}) VALUES ({marks})", rows)
-
-
-def charge_messages(conn: Connection, charges: Iterable[Charge]) -> int:
+async def charge_messages(tx: Transaction, charges: Iterable[Charge]) -> int:
     """Record what messages cost; how many charges were written."""
     batch = list(charges)
     if not batch:
         return 0
-    days = _local_days(conn, (charge.account_id for charge in batch))
+    days = await _local_days(tx, (charge.account_id for charge in batch))
     totals: _Totals = defaultdict(lambda: [0, 0, 0])
     rows: list[tuple[Any, ...]] = []
     for charge in batch:
@@ -112,57 +92,79 @@ def charge_messages(conn: Connection, charges: Iterable[Charge]) -> int:
             (charge.account_id, CHARGE, charge.balance, charge.amount, charge.ts,
              charge.int_id, charge.sms_cnt, int(charge.mail), "")
         )  # fmt: skip
-    _insert_many(conn, rows)
-    _add_to_days(conn, totals)
+    await tx.execute_many(queries.INSERT_ENTRY, rows)
+    await _add_to_days(tx, totals)
     return len(rows)
 
 
-def pay(conn: Connection, account_id: int, amount: int, balance: int, ts: int, note: str) -> int:
+async def refund_messages(tx: Transaction, int_ids: Sequence[int]) -> int:
+    """Give back the whole charge of each message of ``int_ids`` that was charged and not
+    refunded yet (a message refunded already, or never charged, is left alone: refunding is
+    idempotent); how many refunds were written."""
+    if not int_ids:
+        return 0
+    charges = await tx.fetch_all(queries.refundable(len(int_ids)), [*int_ids, REFUND])
+    if not charges:
+        return 0
+    days = await _local_days(tx, (int(row[0]) for row in charges))
+    totals: _Totals = defaultdict(lambda: [0, 0, 0])
+    rows: list[tuple[Any, ...]] = []
+    for account_id, balance, amount, ts, int_id, sms_cnt, mail in charges:
+        total = totals[(account_id, days[account_id](ts), balance)]
+        if not mail:
+            total[0] -= sms_cnt
+        total[1] -= amount
+        rows.append((account_id, REFUND, balance, amount, ts, int_id, sms_cnt, mail, ""))
+    await tx.execute_many(queries.INSERT_ENTRY, rows)
+    await _add_to_days(tx, totals)
+    return len(rows)
+
+
+async def pay(
+    tx: Transaction, account_id: int, amount: int, balance: int, ts: int, note: str
+) -> int:
     """Record ``amount`` hundredths paid into ``balance`` of the account; the entry's id."""
     _check_balance(balance)
     if amount <= 0:
         raise LedgerError("a payment is a positive amount")
     if len(note) > NOTE_MAX:
         raise LedgerError(f"a note has at most {NOTE_MAX} characters")
-    day = _local_days(conn, [account_id])[account_id](ts)
-    result = conn.execute(
-        insert(ledger).values(
-            account_id=account_id,
-            kind=PAYMENT,
-            balance=balance,
-            amount=amount,
-            ts=ts,
-            int_id=None,
-            sms_cnt=0,
-            mail=0,
-            note=note,
-        )
+    day = (await _local_days(tx, [account_id]))[account_id](ts)
+    row = await tx.fetch_one(
+        f"{queries.INSERT_ENTRY} RETURNING id",
+        [account_id, PAYMENT, balance, amount, ts, None, 0, 0, note],
     )
-    _add_to_days(conn, {(account_id, day, balance): [0, 0, amount]})
-    assert result.inserted_primary_key is not None
-    return int(result.inserted_primary_key[0])
+    assert row is not None
+    await _add_to_days(tx, {(account_id, day, balance): [0, 0, amount]})
+    return int(row[0])
 
 
-def rebuild_days(conn: Connection, account_id: int) -> None:
+async def rebuild_days(tx: Transaction, account_id: int) -> None:
     """Recompute the account's rollup from its ledger rows.
 
     The rollup's days are local days in the account's time zone at the time of each write;
     after the zone of an account changes, this puts its days in the new zone.
     """
-    days = _local_days(conn, [account_id])[account_id]
+    days = (await _local_days(tx, [account_id]))[account_id]
     totals: _Totals = defaultdict(lambda: [0, 0, 0])
-    entries = conn.execute(
-        select(
-            ledger.c.kind, ledger.c.balance, ledger.c.amount, ledger.c.ts, ledger.c.sms_cnt,
-            ledger.c.mail,
-        ).where(ledger.c.account_id == account_id)
-    )  # fmt: skip
-    for kind, balance, amount, ts, sms_cnt, mail in entries:
+    for kind, balance, amount, ts, sms_cnt, mail in await tx.fetch_all(
+        queries.ENTRIES_OF_ACCOUNT, [account_id]
+    ):
         total = totals[(account_id, days(ts), balance)]
+        sign = -1 if kind == REFUND else 1
         if kind == PAYMENT:
             total[2] += amount
         else:
-            total[0] += 0 if mail else sms_cnt
-            total[1] += amount
-    conn.execute(delete(ledger_days).where(ledger_days.c.account_id == account_id))
-    _add_to_days(conn, totals)
+            total[0] += 0 if mail else sign * sms_cnt
+            total[1] += sign * amount
+    await tx.execute(queries.FORGET_DAYS, [account_id])
+    await _add_to_days(tx, totals)
+
+
+async def balances(db: Reads, account_id: int) -> dict[int, int]:
+    """The account's balances in hundredths of its currency: payments - charges + refunds,
+    from the rollup (which holds the same sums as the ledger), ``{1: main, 2: second}``."""
+    found = dict.fromkeys(BALANCES, 0)
+    for balance, amount in await db.fetch_all(queries.BALANCES, [account_id]):
+        found[int(balance)] = int(amount)
+    return found

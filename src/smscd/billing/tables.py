@@ -25,6 +25,7 @@ from smscd.db.metadata import Id64, metadata
 
 CHARGE = 1  # ledger.kind: a message was paid for (amount >= 0)
 PAYMENT = 2  # ledger.kind: money paid into the account (amount > 0)
+REFUND = 3  # ledger.kind: a message's charge given back (amount: the charge's)
 MAIN_BALANCE = 1
 SECOND_BALANCE = 2  # the "electronic" balance of the reference's ``balance2``
 BALANCES = (MAIN_BALANCE, SECOND_BALANCE)
@@ -34,15 +35,15 @@ ledger = Table(
     metadata,
     Column("id", Id64, primary_key=True, autoincrement=True),
     Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False),
-    Column("kind", SmallInteger, nullable=False),  # CHARGE or PAYMENT
+    Column("kind", SmallInteger, nullable=False),  # CHARGE, PAYMENT or REFUND
     Column("balance", SmallInteger, nullable=False),  # MAIN_BALANCE or SECOND_BALANCE
     Column("amount", BigInteger, nullable=False),  # hundredths of the account's currency
-    Column("ts", BigInteger, nullable=False),  # a charge: the message's send time
-    Column("int_id", BigInteger, nullable=True),  # a charge: the message; at most one charge
-    Column("sms_cnt", Integer, nullable=False),  # a charge: the message's parts; else 0
-    Column("mail", SmallInteger, nullable=False),  # a charge: 1 for an e-mail message
+    Column("ts", BigInteger, nullable=False),  # a charge, a refund: the message's send time
+    Column("int_id", BigInteger, nullable=True),  # the message: one charge, one refund
+    Column("sms_cnt", Integer, nullable=False),  # a charge, a refund: its parts; else 0
+    Column("mail", SmallInteger, nullable=False),  # a charge, a refund: 1 for an e-mail
     Column("note", String(255), nullable=False),  # a payment: the operator's note
-    UniqueConstraint("int_id"),
+    UniqueConstraint("int_id", "kind"),
     Index(None, "account_id", "ts"),
 )
 

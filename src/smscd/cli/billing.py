@@ -13,14 +13,22 @@ from rich.table import Table
 from sqlalchemy import Engine, select
 
 from smscd import money
-from smscd.accounts.service import AccountError, account_id
+from smscd.accounts.service import account_id
 from smscd.accounts.tables import accounts
 from smscd.billing import service, store
-from smscd.billing.rates import RateError
 from smscd.billing.tables import MAIN_BALANCE, SECOND_BALANCE
-from smscd.cli.common import DatabaseOption, command_database, console, fail
+from smscd.cli.common import (
+    DatabaseOption,
+    command_database,
+    command_settings,
+    commands,
+    console,
+    fail,
+    with_database,
+)
+from smscd.db.gateway import Database
 
-rates_app = typer.Typer(help="Currency rates for statistics.", no_args_is_help=True)
+rates_app = commands("Currency rates for statistics.")
 
 TOPUP_MAX = Decimal(10) ** 13  # hundredths fit a BIGINT many times over
 
@@ -40,11 +48,8 @@ def rates_set(
     database: DatabaseOption = None,
 ) -> None:
     """Set the rate get_stat converts FROM into TO with (replaces the old one)."""
-    try:
-        with _engine(database) as engine, engine.begin() as conn:
-            stored = service.set_rate(conn, from_currency, to_currency, rate, int(time.time()))
-    except RateError as exc:
-        raise fail(str(exc)) from exc
+    with _engine(database) as engine, engine.begin() as conn:
+        stored = service.set_rate(conn, from_currency, to_currency, rate, int(time.time()))
     console.print(f"1 {stored.from_currency} = {stored.rate} {stored.to_currency}")
 
 
@@ -85,16 +90,18 @@ def topup(
     """Pay AMOUNT into an account; prints the new balance."""
     hundredths = _amount(amount)
     balance = SECOND_BALANCE if balance2 else MAIN_BALANCE
-    try:
-        with _engine(database) as engine, engine.begin() as conn:
-            found = account_id(conn, login)
-            currency = conn.execute(
-                select(accounts.c.currency).where(accounts.c.id == found)
-            ).scalar_one()
-            store.pay(conn, found, hundredths, balance, int(time.time()), note)
-            now = service.balances(conn, found)[balance]
-    except (AccountError, store.LedgerError) as exc:
-        raise fail(str(exc)) from exc
+    with _engine(database) as engine, engine.connect() as conn:
+        found = account_id(conn, login)
+        currency = conn.execute(
+            select(accounts.c.currency).where(accounts.c.id == found)
+        ).scalar_one()
+
+    async def pay(db: Database) -> int:
+        async with db.transaction() as tx:
+            await store.pay(tx, found, hundredths, balance, int(time.time()), note)
+        return (await store.balances(db, found))[balance]
+
+    now = with_database(command_settings(database), pay)
     which = "second" if balance2 else "main"
     console.print(
         f"{login}: {money.to_text(hundredths)} {currency} paid into the {which} balance;"

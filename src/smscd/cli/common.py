@@ -7,17 +7,24 @@ import from here; main.py imports the domain modules, so nothing here imports ma
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
+from typer.core import TyperGroup
 
+from smscd.db.connect import open_database
 from smscd.db.engine import sync_engine
+from smscd.db.gateway import Database
 from smscd.db.urls import DatabaseUrl
+from smscd.errors import AdminError, ProblemsError
 from smscd.settings import Settings, load_settings
+
+T = TypeVar("T")
 
 # soft_wrap: keys, file names and problems are printed whole, never wrapped mid-line.
 console = Console(soft_wrap=True)
@@ -34,6 +41,33 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def refused(error: AdminError) -> typer.Exit:
+    """What a refused administrative request prints: its problems, one a line, and what
+    they mean; or its message. Exit status 1."""
+    if isinstance(error, ProblemsError):
+        for problem in error.problems:
+            err_console.print(problem, highlight=False, markup=False)
+        return fail(error.outcome)
+    return fail(str(error))
+
+
+def commands(help: str) -> typer.Typer:
+    """A group of ``smscd`` commands (each group catches :class:`AdminError`: see
+    :class:`Commands`)."""
+    return typer.Typer(cls=Commands, help=help, no_args_is_help=True)
+
+
+class Commands(TyperGroup):
+    """The ``smscd`` command group: an :class:`AdminError` raised anywhere in any command
+    is printed here, once, for every command (errors.py draws the tree)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AdminError as error:
+            raise refused(error) from error
+
+
 def command_settings(database: str | None = None, **overrides: object) -> Settings:
     """The settings of one command: ``--database`` and other options over the
     environment and file. A bad value (an unsupported database URL, say) exits 2."""
@@ -46,6 +80,20 @@ def command_settings(database: str | None = None, **overrides: object) -> Settin
     except ValueError as exc:
         raise fail(str(exc), 2) from exc
     return settings
+
+
+def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run ``work`` on the configured database through the runtime's own gateway (the
+    writes a command shares with the server go through its unit of work)."""
+
+    async def main() -> T:
+        db = await open_database(settings.database_url, 1, 1)
+        try:
+            return await work(db)
+        finally:
+            await db.stop()
+
+    return asyncio.run(main())
 
 
 @contextmanager

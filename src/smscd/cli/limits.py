@@ -7,15 +7,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from smscd.accounts.service import AccountError, rate_limits, set_rate_limits
-from smscd.cli.common import DatabaseOption, command_database, console, fail
-from smscd.limits.blocks import UnblockError, unblock
-from smscd.limits.policy import LIMIT_NAMES, Limits
+from smscd.accounts.service import rate_limits, set_rate_limits
+from smscd.cli.common import DatabaseOption, command_database, commands, console, fail
+from smscd.limits.blocks import unblock
+from smscd.limits.policy import LIMIT_NAMES, Limits, format_overrides, parse_overrides
 
-limits_app = typer.Typer(
-    help="Rate limits of one account (docs/protection.md).", no_args_is_help=True
-)
-ip_app = typer.Typer(help="Blocked client addresses.", no_args_is_help=True)
+limits_app = commands("Rate limits of one account (docs/protection.md).")
+ip_app = commands("Blocked client addresses.")
 
 NAMES = ", ".join(LIMIT_NAMES)
 
@@ -23,11 +21,8 @@ NAMES = ", ".join(LIMIT_NAMES)
 @limits_app.command("show")
 def limits_show(login: str, database: DatabaseOption = None) -> None:
     """Every limit of LOGIN: the deployment's, or the account's own (0: no limit)."""
-    try:
-        with command_database(database) as (settings, engine), engine.connect() as conn:
-            own = rate_limits(conn, login)
-    except AccountError as exc:
-        raise fail(str(exc)) from exc
+    with command_database(database) as (settings, engine), engine.connect() as conn:
+        own = parse_overrides(rate_limits(conn, login))
     defaults = Limits(settings).defaults
     table = Table("limit", "value", "from")
     for name in LIMIT_NAMES:
@@ -44,11 +39,9 @@ def limits_set(
     database: DatabaseOption = None,
 ) -> None:
     """Give LOGIN a limit of its own (running servers apply it from its next request)."""
-    try:
-        with command_database(database) as (_, engine), engine.begin() as conn:
-            set_rate_limits(conn, login, rate_limits(conn, login) | {name: value})
-    except AccountError as exc:
-        raise fail(str(exc)) from exc
+    with command_database(database) as (_, engine), engine.begin() as conn:
+        own = dict(parse_overrides(rate_limits(conn, login))) | {name: value}
+        set_rate_limits(conn, login, format_overrides(own))
     console.print(f"{login}: {name} = {value}")
 
 
@@ -61,13 +54,10 @@ def limits_unset(
     """Give LOGIN the deployment's limit NAME again."""
     if name not in LIMIT_NAMES:
         raise fail(f"unknown limit {name!r}; the limits: {NAMES}")
-    try:
-        with command_database(database) as (_, engine), engine.begin() as conn:
-            own = rate_limits(conn, login)
-            own.pop(name, None)
-            set_rate_limits(conn, login, own)
-    except AccountError as exc:
-        raise fail(str(exc)) from exc
+    with command_database(database) as (_, engine), engine.begin() as conn:
+        own = dict(parse_overrides(rate_limits(conn, login)))
+        own.pop(name, None)
+        set_rate_limits(conn, login, format_overrides(own))
     console.print(f"{login}: {name} as the deployment's")
 
 
@@ -79,9 +69,6 @@ def ip_unblock(
     """Lift the block of ADDRESS on every worker, within a second, whether limits live in
     Redis or in the servers' memory; the address's failed authorisations are forgotten
     with it."""
-    try:
-        with command_database(database) as (settings, engine):
-            lifted = unblock(settings, engine, address)
-    except UnblockError as exc:
-        raise fail(str(exc)) from exc
+    with command_database(database) as (settings, engine):
+        lifted = unblock(settings, engine, address)
     console.print(f"unblocked {lifted}")

@@ -8,13 +8,21 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from smscd.accounts.service import AccountError, account_id
-from smscd.cli.common import DatabaseOption, command_database, console, fail
+from smscd.accounts.service import account_id
+from smscd.cli.common import (
+    DatabaseOption,
+    command_database,
+    commands,
+    console,
+    fail,
+    with_database,
+)
+from smscd.db.gateway import Database
 from smscd.errors import ParametersError
 from smscd.links import store, urls
 from smscd.settings import Settings
 
-links_app = typer.Typer(help="Short links.", no_args_is_help=True)
+links_app = commands("Short links.")
 
 
 def _short_url(settings: Settings, code: str) -> str:
@@ -25,11 +33,9 @@ def _short_url(settings: Settings, code: str) -> str:
 @links_app.command("list")
 def links_list(login: str, database: DatabaseOption = None) -> None:
     """List an account's short links with their total clicks."""
-    try:
-        with command_database(database) as (settings, engine), engine.connect() as conn:
-            rows = store.list_links(conn, account_id(conn, login))
-    except AccountError as exc:
-        raise fail(str(exc)) from exc
+    with command_database(database) as (settings, engine), engine.connect() as conn:
+        owner = account_id(conn, login)
+    rows = with_database(settings, lambda db: store.list_links(db, owner))
     table = Table(
         "id",
         "code",
@@ -55,9 +61,12 @@ def links_add(
         url = urls.checked_link(link.strip())
     except ParametersError as exc:
         raise fail(f"not a usable link: {exc.detail}") from exc
-    try:
-        with command_database(database) as (settings, engine), engine.begin() as conn:
-            stored = store.add_link(conn, account_id(conn, login), url, int(time.time()))
-    except AccountError as exc:
-        raise fail(str(exc)) from exc
+    with command_database(database) as (settings, engine), engine.connect() as conn:
+        owner = account_id(conn, login)
+
+    async def add(db: Database) -> store.StoredLink:
+        async with db.transaction() as tx:
+            return await store.add_link(tx, owner, url, int(time.time()))
+
+    stored = with_database(settings, add)
     console.print(f"{stored.id} {_short_url(settings, stored.code)}", highlight=False)

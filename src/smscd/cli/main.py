@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 from sqlalchemy import Engine
 
+from smscd import worker as background_worker
 from smscd.accounts import service
 from smscd.accounts.passwords import Passwords
 from smscd.cli import billing as billing_cli
@@ -24,9 +25,11 @@ from smscd.cli import links as links_cli
 from smscd.cli import numbering as numbering_cli
 from smscd.cli import tariffs as tariffs_cli
 from smscd.cli.common import (
+    Commands,
     DatabaseOption,
     command_database,
     command_settings,
+    commands,
     console,
     err_console,
     fail,
@@ -39,13 +42,14 @@ from smscd.limits.service import per_process_warning
 from smscd.settings import Settings
 
 app = typer.Typer(
+    cls=Commands,
     help="smscd: serve the SMSC-compatible API; manage accounts and keys; seed demo data.",
     no_args_is_help=True,
     add_completion=False,
 )
-db_app = typer.Typer(help="Schema migrations.", no_args_is_help=True)
-account_app = typer.Typer(help="Accounts and sub-clients.", no_args_is_help=True)
-apikey_app = typer.Typer(help="API keys.", no_args_is_help=True)
+db_app = commands("Schema migrations.")
+account_app = commands("Accounts and sub-clients.")
+apikey_app = commands("API keys.")
 app.add_typer(db_app, name="db")
 app.add_typer(account_app, name="account")
 app.add_typer(apikey_app, name="apikey")
@@ -113,11 +117,8 @@ def _create_account(
         parent=parent,
         allowed_ips=allowed_ips,
     )
-    try:
-        with engine.begin() as conn:
-            service.create_account(conn, new, _passwords(settings))
-    except service.AccountError as exc:
-        raise fail(str(exc)) from exc
+    with engine.begin() as conn:
+        service.create_account(conn, new, _passwords(settings))
 
 
 @account_app.command("list")
@@ -143,11 +144,8 @@ def account_set_ips(
     database: DatabaseOption = None,
 ) -> None:
     """Set the addresses an account may use the API from."""
-    try:
-        with command_database(database) as (_, engine), engine.begin() as conn:
-            service.set_allowed_ips(conn, login, allowed_ips)
-    except service.AccountError as exc:
-        raise fail(str(exc)) from exc
+    with command_database(database) as (_, engine), engine.begin() as conn:
+        service.set_allowed_ips(conn, login, allowed_ips)
     console.print(f"allowed addresses of {login}: {allowed_ips or 'any'}")
 
 
@@ -158,22 +156,16 @@ def account_passwd(
     database: DatabaseOption = None,
 ) -> None:
     """Change an account's password."""
-    try:
-        with command_database(database) as (settings, engine), engine.begin() as conn:
-            service.set_password(conn, login, password, _passwords(settings))
-    except service.AccountError as exc:
-        raise fail(str(exc)) from exc
+    with command_database(database) as (settings, engine), engine.begin() as conn:
+        service.set_password(conn, login, password, _passwords(settings))
     console.print(f"password of {login} changed")
 
 
 @apikey_app.command("create")
 def apikey_create(login: str, database: DatabaseOption = None) -> None:
     """Create an API key; it is printed once and stored only hashed."""
-    try:
-        with command_database(database) as (_, engine), engine.begin() as conn:
-            key = service.create_api_key(conn, login)
-    except service.AccountError as exc:
-        raise fail(str(exc)) from exc
+    with command_database(database) as (_, engine), engine.begin() as conn:
+        key = service.create_api_key(conn, login)
     console.print(key, highlight=False, soft_wrap=True)
 
 
@@ -184,22 +176,16 @@ def apikey_revoke(
     database: DatabaseOption = None,
 ) -> None:
     """Revoke an account's API keys (all, or the one with --prefix)."""
-    try:
-        with command_database(database) as (_, engine), engine.begin() as conn:
-            count = service.revoke_api_keys(conn, login, prefix)
-    except service.AccountError as exc:
-        raise fail(str(exc)) from exc
+    with command_database(database) as (_, engine), engine.begin() as conn:
+        count = service.revoke_api_keys(conn, login, prefix)
     console.print(f"{count} key(s) revoked")
 
 
 @apikey_app.command("list")
 def apikey_list(login: str, database: DatabaseOption = None) -> None:
     """List an account's keys by prefix (the keys themselves are not stored)."""
-    try:
-        with command_database(database) as (_, engine), engine.connect() as conn:
-            rows = service.list_api_keys(conn, login)
-    except service.AccountError as exc:
-        raise fail(str(exc)) from exc
+    with command_database(database) as (_, engine), engine.connect() as conn:
+        rows = service.list_api_keys(conn, login)
     table = Table("prefix", "created", "revoked")
     for row in rows:
         table.add_row(str(row["prefix"]), _when(row["created_at"]), _when(row["revoked_at"]))
@@ -233,8 +219,6 @@ def _seed(
                 now=now,
                 progress=lambda n: progress.advance(task, n),
             )
-        except demo_seed.SeedError as exc:
-            raise fail(str(exc)) from exc
         finally:
             engine.dispose()
 
@@ -271,15 +255,19 @@ def serve(
     _serve(settings)
 
 
-def _serve(settings: Settings) -> None:
-    from granian.constants import Interfaces
-    from granian.server import Server
-
+def _require_current_schema(settings: Settings) -> None:
     engine = sync_engine(settings.database_url)
     current = migrate.is_current(engine)
     engine.dispose()
     if not current:
         raise fail("the schema is not up to date: run `smscd db upgrade` first")
+
+
+def _serve(settings: Settings) -> None:
+    from granian.constants import Interfaces
+    from granian.server import Server
+
+    _require_current_schema(settings)
     # Workers are separate processes that read their settings again: hand over what the
     # command line chose through the environment (the one place settings travel by env).
     os.environ["SMSCD_DATABASE_URL"] = settings.database_url
@@ -300,6 +288,18 @@ def _serve(settings: Settings) -> None:
         factory=True,
         log_level=settings.log_level,  # type: ignore[arg-type]
     ).serve()
+
+
+@app.command("worker")
+def worker(database: DatabaseOption = None) -> None:
+    """Run the background jobs without serving HTTP (a separate tier; `smscd serve` runs
+    them too unless SMSCD_BACKGROUND_IN_SERVE=false). Stops on SIGTERM or SIGINT."""
+    settings = command_settings(database)
+    _require_current_schema(settings)
+    console.print(
+        f"smscd worker on {DatabaseUrl.parse(settings.database_url).redacted()}", highlight=False
+    )
+    background_worker.main(settings)
 
 
 @app.command("demo")

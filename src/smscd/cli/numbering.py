@@ -25,6 +25,7 @@ from smscd.cli.common import (
     DatabaseOption,
     command_database,
     command_settings,
+    commands,
     console,
     err_console,
     fail,
@@ -39,10 +40,8 @@ from smscd.numbering.service import NumberingService
 from smscd.phones import normalise_phone
 from smscd.settings import Settings
 
-numbering_app = typer.Typer(help="Numbering plans for operator lookup.", no_args_is_help=True)
-operators_app = typer.Typer(
-    help="The operators table: brand and MNC of each operator, by INN.", no_args_is_help=True
-)
+numbering_app = commands("Numbering plans for operator lookup.")
+operators_app = commands("The operators table: brand and MNC of each operator, by INN.")
 numbering_app.add_typer(operators_app, name="operators")
 
 
@@ -67,19 +66,9 @@ def import_files(
     database: DatabaseOption = None,
 ) -> None:
     """Replace the Russian numbering plan with the ranges of FILES (all of them together)."""
-    try:
-        ranges = plan.read_files([(str(path), _read(path)) for path in files])
-    except plan.PlanFileError as error:
-        for problem in error.problems:
-            err_console.print(problem, highlight=False, markup=False)
-        raise fail("nothing imported: the previous plan stays") from error
+    ranges = plan.read_files([(str(path), _read(path)) for path in files])
     with _engine(database) as engine:
-        try:
-            report = store.import_plan(
-                engine, ranges, [path.name for path in files], int(time.time())
-            )
-        except store.SupersededError as exc:
-            raise fail(str(exc)) from exc
+        report = store.import_plan(engine, ranges, [path.name for path in files], int(time.time()))
     console.print(
         f"imported {report.ranges:,} ranges ({report.numbers:,} numbers) from "
         f"{len(files)} file(s): plan version {report.version}; "
@@ -136,7 +125,7 @@ async def _lookup(
 ) -> list[dict[str, str] | None]:
     db = await open_database(settings.database_url, 1, 1)
     try:
-        service = NumberingService(db, settings.numbering_refresh_seconds)
+        service = NumberingService(db)
         await service.load()
         now = time.time()
         return [service.directory.record(phone, language, now) for phone in phones]
@@ -168,9 +157,13 @@ def operators_import(
 ) -> None:
     """Replace the whole operators table with FILE (as `export` writes it)."""
     try:
-        operators = operators_file.read(textfiles.decode(_read(file)), str(file))
-    except (operators_file.OperatorsFileError, UnicodeDecodeError) as exc:
-        raise fail(f"{exc}; nothing changed") from exc
+        text = textfiles.decode(_read(file))
+    except UnicodeDecodeError as exc:
+        raise fail(f"{file}: neither UTF-8 nor windows-1251 text; nothing changed") from exc
+    try:
+        operators = operators_file.read(text, str(file))
+    except operators_file.OperatorsFileError as exc:
+        raise operators_file.OperatorsFileError(f"{exc}; nothing changed") from exc
     with _engine(database) as engine, engine.begin() as conn:
         count = store.replace_operators(conn, operators)
     console.print(f"{count} operators imported", highlight=False)
@@ -204,7 +197,8 @@ def operators_set(
         # One line through the file reader: the same checks as an imported file.
         [checked] = operators_file.read(operators_file.write([operator]), "--")
     except operators_file.OperatorsFileError as exc:
-        raise fail(str(exc).removeprefix("--, line 2: ")) from exc
+        # The problem without the position of the one-line file it was checked as.
+        raise operators_file.OperatorsFileError(str(exc).removeprefix("--, line 2: ")) from exc
     with _engine(database) as engine, engine.begin() as conn:
         added = store.set_operator(conn, checked)
     console.print(f"operator {checked.inn} {'added' if added else 'changed'}", highlight=False)

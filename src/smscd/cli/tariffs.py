@@ -17,11 +17,11 @@ from rich.table import Table
 from sqlalchemy import Connection
 
 from smscd import money
-from smscd.cli.common import DatabaseOption, command_database, console, err_console, fail
+from smscd.cli.common import DatabaseOption, command_database, commands, console, fail
 from smscd.tariffs import csvfile, model, service
 
-tariffs_app = typer.Typer(help="Tariff plans and prices.", no_args_is_help=True)
-price_app = typer.Typer(help="Individual prices of an account, by network.", no_args_is_help=True)
+tariffs_app = commands("Tariff plans and prices.")
+price_app = commands("Individual prices of an account, by network.")
 tariffs_app.add_typer(price_app, name="price")
 
 
@@ -35,12 +35,8 @@ PlanOption = Annotated[
 @contextmanager
 def _transaction(database_url: str | None) -> Iterator[Connection]:
     """One transaction on the configured database; a TariffError rolls it back and exits 1."""
-    with command_database(database_url) as (_, engine):
-        try:
-            with engine.begin() as conn:
-                yield conn
-        except service.TariffError as exc:
-            raise fail(str(exc)) from exc
+    with command_database(database_url) as (_, engine), engine.begin() as conn:
+        yield conn
 
 
 def _price(text: str) -> int:
@@ -65,10 +61,8 @@ def import_plan(
     data = sys.stdin.buffer.read() if str(file) == "-" else _read(file)
     try:
         contents = csvfile.read(data, _price(mail_price) if mail_price is not None else None)
-    except csvfile.PlanFileError as exc:
-        for problem in exc.problems:
-            err_console.print(f"{file}: {problem}", highlight=False, markup=False)
-        raise fail("nothing imported") from exc
+    except csvfile.TariffFileError as exc:
+        raise csvfile.TariffFileError([f"{file}: {problem}" for problem in exc.problems]) from exc
     with _transaction(database) as conn:
         name = service.import_plan(conn, plan, contents, make_default=default)
         is_default = service.default_plan_name(conn) == name

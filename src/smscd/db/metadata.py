@@ -1,4 +1,5 @@
-"""The one MetaData every domain's ``tables.py`` adds its tables to."""
+"""The one MetaData every domain's ``tables.py`` adds its tables to (smscd/schema.py lists
+them all: nothing in db/ knows the domains)."""
 
 from __future__ import annotations
 
@@ -15,17 +16,5 @@ metadata = MetaData(
 
 # A 64-bit surrogate key that is SQLite's rowid (only INTEGER PRIMARY KEY aliases it).
 Id64 = BigInteger().with_variant(Integer(), "sqlite")
-
-
-def all_tables() -> MetaData:
-    """The metadata with every domain's tables registered."""
-    from smscd.accounts import tables as _accounts  # noqa: F401
-    from smscd.billing import tables as _billing  # noqa: F401
-    from smscd.history import tables as _history  # noqa: F401
-    from smscd.incoming import tables as _incoming  # noqa: F401
-    from smscd.limits import tables as _limits  # noqa: F401
-    from smscd.links import tables as _links  # noqa: F401
-    from smscd.numbering import tables as _numbering  # noqa: F401
-    from smscd.tariffs import tables as _tariffs  # noqa: F401
-
-    return metadata
+# The largest such id (a BIGINT, a rowid): the bound of every id parameter of the API.
+MAX_ID = 2**63 - 1

@@ -14,14 +14,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func, select
-
 from smscd.accounts.service import NewAccount, create_account
-from smscd.accounts.tables import accounts
 from smscd.billing.store import Charge, charge_messages, pay
-from smscd.billing.tables import MAIN_BALANCE, SECOND_BALANCE, ledger_days
+from smscd.billing.tables import MAIN_BALANCE, SECOND_BALANCE
 from smscd.dates import zone_clock
-from smscd.history.tables import messages
 
 if TYPE_CHECKING:
     from smscd.demo.seed import DemoContext
@@ -33,28 +29,40 @@ BATCH = 20_000  # messages read back and charged per transaction
 TOPUP_STEP = 100_000  # payments are whole thousands (hundredths)
 
 
-def seed(context: DemoContext) -> None:
+async def seed(context: DemoContext) -> None:
     """Add ``demo-sub`` with its messages, then charge every demo message and pay in."""
     demo_id = context.accounts["demo"]
     with context.engine.begin() as conn:
         sub_id = create_account(
             conn, NewAccount(SUB_LOGIN, SUB_LOGIN, parent="demo"), context.passwords
         )
-        demo_sent = conn.execute(
-            select(func.count()).select_from(messages).where(messages.c.account_id == demo_id)
-        ).scalar_one()
+    counted = await context.db.fetch_one(COUNT_SENT, [demo_id])
+    assert counted is not None
     context.accounts[SUB_LOGIN] = sub_id
-    context.add_messages(sub_id, max(demo_sent // SUB_SHARE, 1))
+    await context.add_messages(sub_id, max(int(counted[0]) // SUB_SHARE, 1))
     rng = random.Random(f"{context.seed}-billing")
     for login, share in SECOND_BALANCE_SHARE.items():
         account_id = context.accounts[login]
         for mail in (0, 1):
-            _charge(context, account_id, mail, share, rng)
-        with context.engine.begin() as conn:
-            _pay_monthly(conn, account_id)
+            await _charge(context, account_id, mail, share, rng)
+        await _pay_monthly(context, account_id)
 
 
-def _charge(
+COUNT_SENT = "SELECT COUNT(*) FROM messages WHERE account_id = ?"
+# The account's messages of one kind (e-mail or not) after an int_id, in id order.
+MESSAGES_AFTER = (
+    "SELECT int_id, sms_cnt, cost, send_ts FROM messages"
+    " WHERE account_id = ? AND mail = ? AND int_id > ? ORDER BY int_id LIMIT ?"
+)
+# What each balance is charged per local month (YYYYMM), from the rollup.
+SPENT_PER_MONTH = (
+    "SELECT balance, day / 100, SUM(credit) FROM ledger_days WHERE account_id = ?"
+    " GROUP BY balance, day / 100 ORDER BY balance, day / 100"
+)
+ZONE = "SELECT timezone FROM accounts WHERE id = ?"
+
+
+async def _charge(
     context: DemoContext,
     account_id: int,
     mail: int,
@@ -64,17 +72,8 @@ def _charge(
     """Charge the account's messages (e-mail or not), read back in batches by int_id."""
     after = 0
     while True:
-        with context.engine.begin() as conn:
-            rows = conn.execute(
-                select(messages.c.int_id, messages.c.sms_cnt, messages.c.cost, messages.c.send_ts)
-                .where(
-                    messages.c.account_id == account_id,
-                    messages.c.mail == mail,
-                    messages.c.int_id > after,
-                )
-                .order_by(messages.c.int_id)
-                .limit(BATCH)
-            ).all()
+        async with context.db.transaction() as tx:
+            rows = await tx.fetch_all(MESSAGES_AFTER, [account_id, mail, after, BATCH])
             if not rows:
                 return
             charges = [
@@ -89,25 +88,20 @@ def _charge(
                 )
                 for int_id, sms_cnt, cost, send_ts in rows
             ]
-            charge_messages(conn, charges)
+            await charge_messages(tx, charges)
         after = rows[-1][0]
 
 
-def _pay_monthly(conn: Connection, account_id: int) -> None:
+async def _pay_monthly(context: DemoContext, account_id: int) -> None:
     """A payment at local midnight on the 1st of each month into each balance, above what
     the balance is charged that month (read from the rollup: its days are local days)."""
-    zone = conn.execute(select(accounts.c.timezone).where(accounts.c.id == account_id))
-    clock = zone_clock(ZoneInfo(zone.scalar_one()))
-    month = ledger_days.c.day // 100
-    spent = conn.execute(
-        select(ledger_days.c.balance, month, func.sum(ledger_days.c.credit))
-        .where(ledger_days.c.account_id == account_id)
-        .group_by(ledger_days.c.balance, month)
-        .order_by(ledger_days.c.balance, month)
-    ).all()
-    for balance, yyyymm, amount in spent:
-        if not amount:
-            continue
-        first = clock.midnight(date(int(yyyymm) // 100, int(yyyymm) % 100, 1))
-        paid = (int(amount) // TOPUP_STEP + 1) * TOPUP_STEP
-        pay(conn, account_id, paid, balance, first, "demo monthly top-up")
+    async with context.db.transaction() as tx:
+        zone = await tx.fetch_one(ZONE, [account_id])
+        assert zone is not None
+        clock = zone_clock(ZoneInfo(zone[0]))
+        for balance, yyyymm, amount in await tx.fetch_all(SPENT_PER_MONTH, [account_id]):
+            if not amount:
+                continue
+            first = clock.midnight(date(int(yyyymm) // 100, int(yyyymm) % 100, 1))
+            paid = (int(amount) // TOPUP_STEP + 1) * TOPUP_STEP
+            await pay(tx, account_id, paid, balance, first, "demo monthly top-up")

@@ -69,7 +69,7 @@ def _days(
     return days
 
 
-def seed(context: DemoContext) -> None:
+async def seed(context: DemoContext) -> None:
     """Add this domain's demo rows."""
     rng = random.Random(f"{context.seed}-links")
     taken: set[str] = set()
@@ -99,4 +99,5 @@ def seed(context: DemoContext) -> None:
                         days=_days(rng, start, today, level, today_share),
                     )
                 )
-        store.insert_links(conn, new)
+    async with context.db.transaction() as tx:
+        await store.insert_links(tx, new)

@@ -78,7 +78,7 @@ def plan_file(seed: int) -> bytes:
     return "\ufeff".encode() + "\r\n".join(lines).encode() + b"\r\n"
 
 
-def seed(context: DemoContext) -> None:
+async def seed(context: DemoContext) -> None:
     """Import the demo plan, as ``smscd numbering import`` would."""
     ranges = plan.read_files([("DEF-9xx-demo.csv", plan_file(context.seed))])
     store.import_plan(context.engine, ranges, ["DEF-9xx-demo.csv"], context.now)

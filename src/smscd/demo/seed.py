@@ -1,30 +1,38 @@
 """Fill a database with demo data: accounts ``demo`` and ``demo2``, their sent and incoming
 messages. Deterministic: the same seed and the same ``now`` give the same rows (times are
 laid out backwards from ``now``, which the CLI takes from the clock unless told).
+
+Messages, incoming messages, the ledger and short links are written through the same
+stores and units of work as the server's (``db.transaction()``); accounts, tariffs and the
+numbering plan through the administration services the CLI uses.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Engine, select
 
 from smscd import segments
 from smscd.accounts.passwords import Passwords
 from smscd.accounts.service import NewAccount, create_account, create_api_key
 from smscd.accounts.tables import accounts
 from smscd.db import migrate
+from smscd.db.connect import open_database
+from smscd.db.gateway import Database, Transaction
 from smscd.demo import billing as billing_demo
 from smscd.demo import catalogue as cat
 from smscd.demo import links as links_demo
 from smscd.demo import numbering as numbering_demo
 from smscd.demo import tariffs as tariffs_demo
+from smscd.errors import AdminError
 from smscd.history.store import insert_messages
-from smscd.incoming.store import insert_incoming
+from smscd.incoming.store import receive
 
 HISTORY_DAYS = 182
 INCOMING_DAYS = 7
@@ -32,9 +40,10 @@ BATCH = 5000
 DEMO_TO_PHONES = ("79991110001", "79991110002", "79991110003")
 
 Progress = Callable[[int], None]
+T = TypeVar("T")
 
 
-class SeedError(RuntimeError):
+class SeedError(AdminError):
     pass
 
 
@@ -42,18 +51,19 @@ class SeedError(RuntimeError):
 class DemoContext:
     """What the domain seeders (demo/billing.py, tariffs.py, numbering.py, links.py) get."""
 
-    engine: Engine
+    engine: Engine  # administration (accounts, tariffs, numbering)
+    db: Database  # the runtime's write path (messages, ledger, links)
     passwords: Passwords
     accounts: dict[str, int]  # login -> id
     now: int
     seed: int
     progress: Progress | None
 
-    def add_messages(self, account_id: int, count: int) -> int:
+    async def add_messages(self, account_id: int, count: int) -> int:
         """Sent messages for another account (a sub-client, say), as the main ones."""
         rng = random.Random(f"{self.seed}-{account_id}")
         rows = _sent_rows(account_id, count, self.now, rng)
-        return _fill(self.engine.begin, rows, insert_messages, self.progress)
+        return await _fill(self.db, rows, insert_messages, self.progress)
 
 
 @dataclass(frozen=True)
@@ -192,16 +202,16 @@ def _batched(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield batch
 
 
-def _fill(
-    conn_factory: Callable[[], Any],
+async def _fill(
+    db: Database,
     rows: Iterator[dict[str, Any]],
-    insert: Callable[[Connection, list[dict[str, Any]]], int],
+    insert: Callable[[Transaction, list[dict[str, Any]]], Awaitable[int]],
     progress: Progress | None,
 ) -> int:
     total = 0
     for batch in _batched(rows):
-        with conn_factory() as conn:
-            total += insert(conn, batch)
+        async with db.transaction() as tx:
+            total += await insert(tx, batch)
         if progress:
             progress(len(batch))
     return total
@@ -226,24 +236,38 @@ def seed(
         demo_id = create_account(conn, NewAccount("demo", "demo"), passwords)
         demo2_id = create_account(conn, NewAccount("demo2", "demo2", language="en"), passwords)
         key = create_api_key(conn, "demo", demo_api_key(seed))
-    rng = random.Random(seed)
     plan = {"demo": (demo_id, messages, 3000), "demo2": (demo2_id, max(messages // 10, 1), 300)}
-    sent, received = {}, {}
-    for login, (account_id, n_sent, n_in) in plan.items():
-        sent[login] = _fill(
-            engine.begin, _sent_rows(account_id, n_sent, now, rng), insert_messages, progress
+
+    async def fill(db: Database) -> tuple[dict[str, int], dict[str, int]]:
+        rng = random.Random(seed)
+        sent, received = {}, {}
+        for login, (account_id, n_sent, n_in) in plan.items():
+            rows = _sent_rows(account_id, n_sent, now, rng)
+            sent[login] = await _fill(db, rows, insert_messages, progress)
+            answers = _incoming_rows(account_id, n_in, now, rng)
+            received[login] = await _fill(db, answers, receive, progress)
+        context = DemoContext(
+            engine, db, passwords, {"demo": demo_id, "demo2": demo2_id}, now, seed, progress
         )
-        received[login] = _fill(
-            engine.begin, _incoming_rows(account_id, n_in, now, rng), insert_incoming, progress
-        )
-    context = DemoContext(
-        engine, passwords, {"demo": demo_id, "demo2": demo2_id}, now, seed, progress
-    )
-    for domain_seed in (tariffs_demo.seed, billing_demo.seed, numbering_demo.seed, links_demo.seed):
-        domain_seed(context)
+        await tariffs_demo.seed(context)
+        await billing_demo.seed(context)
+        await numbering_demo.seed(context)
+        await links_demo.seed(context)
+        return sent, received
+
+    sent, received = asyncio.run(_on_database(engine, fill))
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")  # fresh planner statistics for the new rows
     return SeedReport(demo_key=key, messages=sent, incoming=received)
+
+
+async def _on_database(engine: Engine, work: Callable[[Database], Awaitable[T]]) -> T:
+    """``work`` on the engine's database through the runtime's gateway."""
+    db = await open_database(engine.url.render_as_string(hide_password=False), 1, 1)
+    try:
+        return await work(db)
+    finally:
+        await db.stop()
 
 
 def total_rows(messages: int) -> int:

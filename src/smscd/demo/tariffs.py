@@ -26,7 +26,7 @@ def default_plan() -> Plan:
     return csvfile.read(PLAN_FILE.read_bytes())
 
 
-def seed(context: DemoContext) -> None:
+async def seed(context: DemoContext) -> None:
     """Import the default plan (unless the database already has one) and demo's prices."""
     with context.engine.begin() as conn:
         if service.default_plan_name(conn) is None:

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from smscd.dates import ZoneClock, add_months, parse_date, zone_clock
+from smscd.dates import ZoneClock, check_period, parse_date, zone_clock
+from smscd.db.metadata import MAX_ID
 from smscd.errors import NotFoundError, ParametersError
+from smscd.formats import EMAIL_FORMAT
 from smscd.history import layout, queries
 from smscd.http import contract
 from smscd.http.context import ApiRequest, Reply
 from smscd.http.contract import Parameter
 from smscd.http.endpoint import Action
 from smscd.http.params import Params
+from smscd.limits import policy
 from smscd.phones import normalise_email, normalise_phone
 
 MAX_CNT = 1000
 DEFAULT_CNT = 100
-MAX_PERIOD_MONTHS = 6
 MAX_ADDRESSES = 1000
-EMAIL_FORMAT = 8
 
 
 def period(params: Params, clock: ZoneClock, now: float) -> tuple[int, int] | None:
@@ -34,8 +35,7 @@ def period(params: Params, clock: ZoneClock, now: float) -> tuple[int, int] | No
         return None
     start = parse_date(start_text, "start")
     end = parse_date(end_text, "end") if end_text else clock.today(now)
-    if end < start or end > add_months(start, MAX_PERIOD_MONTHS):
-        raise ParametersError("period reversed or longer than six months")
+    check_period(start, end)
     return clock.midnight(start), clock.midnight(end + timedelta(days=1))
 
 
@@ -51,13 +51,13 @@ def history_query(request: ApiRequest, clock: ZoneClock) -> queries.HistoryQuery
     if len(phones) + len(emails) > MAX_ADDRESSES:
         raise ParametersError("too many addresses")
     addresses = sorted({normalise_email(e) for e in emails} | {normalise_phone(p) for p in phones})
-    prev_id = params.integer("prev_id", 0, 1, queries.NO_UPPER_BOUND)
+    prev_id = params.integer("prev_id", 0, 1, MAX_ID)
     return queries.HistoryQuery(
         account_id=request.account.id,
         mail=mail,
         addresses=addresses,
         period=period(params, clock, request.now),
-        before_int_id=prev_id or queries.NO_UPPER_BOUND,
+        before_int_id=prev_id or None,
         limit=params.integer("cnt", DEFAULT_CNT, 1, MAX_CNT),
     )
 
@@ -111,9 +111,9 @@ PARAMETERS = (
     contract.integer("cnt", "Messages in the reply.", 1, MAX_CNT, DEFAULT_CNT),
     contract.integer(
         "prev_id",
-        "Only messages sent before the one with this int_id (the next page).",
+        "Only messages after the one with this int_id, newest first (the next page).",
         1,
-        queries.NO_UPPER_BOUND,
+        MAX_ID,
     ),
 )
 
@@ -124,4 +124,5 @@ ACTION = Action(
     summary="History of sent messages, newest first. Nothing found: error 3.",
     parameters=PARAMETERS,
     reply=contract.list_schema(layout.HISTORY),
+    windows=(policy.IDENTICAL, policy.HISTORY),
 )

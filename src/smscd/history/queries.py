@@ -1,8 +1,11 @@
 """History SQL. Every statement is a range scan of one index of ``messages``.
 
-Newest first by ``int_id``; ``prev_id`` continues below an id (keyset paging, no OFFSET).
-A period becomes an ``int_id`` range through ``ix_messages_period`` (ids are allocated in
-send order, see tables.py), and the send time is checked again on the rows themselves.
+Newest first by ``(send_ts, int_id)``: the time the message is (or was) to be sent, then
+its id for the messages of one second. ``prev_id`` continues below the message of that
+``int_id`` in this order (keyset paging, no OFFSET), and a period is a range of ``send_ts``
+in the same index. Nothing here relies on ids being allocated in send order, which
+scheduled messages and concurrent writers do not keep (docs/architecture.md, "Order of
+ids"); ``send_ts`` is written once, when the message is accepted, and never changes.
 """
 
 from __future__ import annotations
@@ -16,41 +19,36 @@ HISTORY_COLUMNS = (
     " sender_id, message, type, id, int_id, sms_cnt, format, crc"
 )
 
-NO_UPPER_BOUND = 2**63 - 1
-
 
 @dataclass(frozen=True, slots=True)
 class HistoryQuery:
     account_id: int
     mail: bool
     addresses: Sequence[str]  # phones, or e-mail addresses when ``mail``
-    period: tuple[int, int] | None  # [start, end) in Unix seconds
-    before_int_id: int
+    period: tuple[int, int] | None  # [start, end) of send_ts, Unix seconds
+    before_int_id: int | None  # prev_id: only messages after this one in the order
     limit: int
 
 
 def history(query: HistoryQuery) -> tuple[str, list[Any]]:
-    mail = int(query.mail)
-    where = ["account_id = ?", "mail = ?", "int_id < ?"]
-    args: list[Any] = [query.account_id, mail, query.before_int_id]
+    where = ["account_id = ?", "mail = ?"]
+    args: list[Any] = [query.account_id, int(query.mail)]
     if query.addresses:
         where.append(f"phone IN ({', '.join('?' * len(query.addresses))})")
         args.extend(query.addresses)
     if query.period:
-        start, end = query.period
-        where.append(
-            "int_id >= (SELECT int_id FROM messages WHERE account_id = ? AND mail = ?"
-            " AND send_ts >= ? ORDER BY send_ts, int_id LIMIT 1)"
-        )
-        where.append(
-            "int_id <= (SELECT int_id FROM messages WHERE account_id = ? AND mail = ?"
-            " AND send_ts < ? ORDER BY send_ts DESC, int_id DESC LIMIT 1)"
-        )
         where.append("send_ts >= ? AND send_ts < ?")
-        args += [query.account_id, mail, start, query.account_id, mail, end, start, end]
+        args.extend(query.period)
+    if query.before_int_id is not None:
+        # The page's last message, of this account only (another's id finds nothing).
+        where.append(
+            "(send_ts, int_id) < (SELECT p.send_ts, p.int_id FROM messages p"
+            " WHERE p.int_id = ? AND p.account_id = ?)"
+        )
+        args += [query.before_int_id, query.account_id]
     sql = (
         f"SELECT {HISTORY_COLUMNS} FROM messages WHERE {' AND '.join(where)}"
-        " ORDER BY int_id DESC LIMIT ?"
+        " ORDER BY send_ts DESC, int_id DESC LIMIT ?"
     )
     args.append(query.limit)
     return sql, args

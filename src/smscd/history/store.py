@@ -1,7 +1,8 @@
-"""Writing sent messages (demo seed now; the delivery pipeline later).
+"""Writing sent messages (the demo seeder now; the sending path next), inside a unit of work.
 
-Rows must be given in send order: ``int_id`` is allocated as they are inserted, and the
-history queries rely on id order agreeing with send order (tables.py).
+``send_ts`` is when the message is (or was) to be sent: written once, at acceptance, and
+never changed, because history orders and pages by it (queries.py). Ids may be allocated in
+any order relative to it.
 """
 
 from __future__ import annotations
@@ -9,16 +10,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from smscd.db.gateway import Transaction
+from smscd.formats import EMAIL_FORMAT
 
-from smscd.history.tables import messages
+COLUMNS = (
+    "account_id", "id", "mail", "phone", "format", "type", "status", "err", "send_ts",
+    "last_ts", "mccmnc", "country", "operator", "region", "cost", "sender_id", "message",
+    "sms_cnt", "crc",
+)  # fmt: skip
+INSERT = f"INSERT INTO messages ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 
-EMAIL_FORMAT = 8
 
-
-def insert_messages(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> int:
+async def insert_messages(tx: Transaction, rows: Iterable[Mapping[str, Any]]) -> int:
     """Insert sent-message rows (columns of ``messages`` but ``int_id`` and ``mail``)."""
-    batch = [{**row, "mail": int(row["format"] == EMAIL_FORMAT)} for row in rows]
+    batch = [
+        tuple(int(row["format"] == EMAIL_FORMAT) if column == "mail" else row[column]
+              for column in COLUMNS)
+        for row in rows
+    ]  # fmt: skip
     if batch:
-        conn.execute(insert(messages), batch)
+        await tx.execute_many(INSERT, batch)
     return len(batch)

@@ -1,8 +1,9 @@
 """Sent messages: one row per message and recipient, every field the history reply needs.
 
-``int_id`` (the global message id) is allocated in send order, so that id order and send
-order agree: a period is turned into an ``int_id`` range through ``ix_messages_period`` and
-every history query is a range scan of one index (docs/architecture.md, "Queries").
+History is ordered by ``(send_ts, int_id)``: ``ix_messages_period`` serves the latest
+messages, paging and periods, ``ix_messages_phone`` the same for given numbers, each a range
+scan of one index (docs/architecture.md, "Queries" and "Order of ids"). ``int_id`` (the
+global message id) may be allocated in any order relative to ``send_ts``.
 """
 
 from sqlalchemy import (
@@ -42,7 +43,6 @@ messages = Table(
     Column("message", Text, nullable=False),
     Column("sms_cnt", Integer, nullable=False),
     Column("crc", BigInteger, nullable=False),
-    Index("ix_messages_latest", "account_id", "mail", "int_id"),
-    Index("ix_messages_phone", "account_id", "mail", "phone", "int_id"),
+    Index("ix_messages_phone", "account_id", "mail", "phone", "send_ts", "int_id"),
     Index("ix_messages_period", "account_id", "mail", "send_ts", "int_id"),
 )

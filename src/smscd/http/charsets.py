@@ -33,6 +33,12 @@ _BY_NAME = {
 }
 
 
+# Every name a request may give ``charset``: the three, then their aliases (the published
+# description lists them in this order).
+_CANONICAL = tuple(charset.name for charset in (WINDOWS_1251, UTF_8, KOI8_R))
+NAMES = _CANONICAL + tuple(name for name in _BY_NAME if name not in _CANONICAL)
+
+
 def lookup(name: str) -> Charset | None:
     """The charset a request names, case-insensitively, or None if it is not one of ours."""
     return _BY_NAME.get(name.strip().lower())

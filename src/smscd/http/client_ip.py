@@ -10,36 +10,10 @@ ignored). docs/protection.md, "Client addresses".
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from typing import Any
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-@lru_cache(maxsize=4096)
-def networks(text: str) -> tuple[Network, ...]:
-    """``"10.0.0.0/8, 2001:db8::1"`` as networks (an address is a network of one)."""
-    return tuple(
-        ipaddress.ip_network(item.strip(), strict=False) for item in text.split(",") if item.strip()
-    )
-
-
-def parse_address(text: str) -> Address | None:
-    """An IPv4 or IPv6 address (an IPv4-mapped IPv6 address as the IPv4 one), or None."""
-    try:
-        address = ipaddress.ip_address(text.strip())
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
-
-
-def _within(address: Address, trusted: Iterable[Network]) -> bool:
-    return any(address in network for network in trusted)
+from smscd.addresses import networks, parse_address, within
 
 
 class ClientAddresses:
@@ -55,7 +29,7 @@ class ClientAddresses:
         if peer is None or not self._trusted:
             return peer
         current = parse_address(peer)
-        if current is None or not _within(current, self._trusted):
+        if current is None or not within(current, self._trusted):
             return peer
         for hop in reversed(_forwarded_for(scope.get("headers", ()))):
             address = parse_address(_without_port(hop))
@@ -66,7 +40,7 @@ class ClientAddresses:
                 # lists (docs/protection.md, "Client addresses").
                 return None
             current = address
-            if not _within(address, self._trusted):
+            if not within(address, self._trusted):
                 break
         return str(current)
 

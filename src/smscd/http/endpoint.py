@@ -23,6 +23,8 @@ from smscd.http import charsets, params, replies
 from smscd.http.context import ApiRequest, Handler, Reply, Services
 from smscd.http.contract import Parameter
 from smscd.http.params import Pairs, Params
+from smscd.limits.guard import Admission
+from smscd.limits.policy import Window
 
 log = logging.getLogger("smscd.http")
 
@@ -59,8 +61,10 @@ def _reply(body: str, fmt: int, charset: charsets.Charset) -> Response:
 @dataclass(frozen=True, slots=True)
 class Action:
     """What a request asks an endpoint to do: chosen by ``flag``; ``name`` is what the
-    limits know it by (limits/policy.py). ``summary``, ``parameters`` and ``reply`` (the
-    JSON Schema of its fmt=3 reply) are what the published API description says of it."""
+    limits and the logs know it by; ``windows`` are the rate limits it counts against
+    (limits/policy.py; the in-flight cap applies to every action). ``summary``,
+    ``parameters`` and ``reply`` (the JSON Schema of its fmt=3 reply) are what the
+    published API description says of it."""
 
     flag: str
     name: str
@@ -68,6 +72,7 @@ class Action:
     summary: str
     parameters: tuple[Parameter, ...] = ()
     reply: Mapping[str, Any] = field(default_factory=dict)
+    windows: tuple[Window, ...] = ()
 
 
 class Running:
@@ -133,16 +138,21 @@ class Endpoint:
         address = services.addresses.of(request.scope)
         await guard.check_address(address, now)
         try:
-            account = await services.authenticator.authenticate(parsed, address)
+            values = parsed.values
+            account = await services.authenticator.authenticate(
+                values.get("login", ""), values.get("psw", ""), values.get("apikey", ""), address
+            )
         except AuthorisationError:
             await guard.failed(address, now)  # error 4 instead when the address is blocked
             raise
         action = next((action for action in self._actions if parsed.flag(action.flag)), None)
         if action is None:
             raise ParametersError("no known action flag")
-        compared = self._compared[action.name]
-        values = {name: value for name, value in parsed.values.items() if name in compared}
-        slot = await guard.admit(account, action.name, values, address, now)
+        names = self._compared[action.name]
+        compared = {name: value for name, value in parsed.values.items() if name in names}
+        admission = Admission(account.id, account.rate_limits, action.name, action.windows,
+                              compared)  # fmt: skip
+        slot = await guard.admit(admission, address, now)
         try:
             return await action.handler(ApiRequest(parsed, account, services.db, now, services))
         finally:

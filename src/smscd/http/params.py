@@ -93,7 +93,8 @@ class Params:
 
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
 _LIST_SEP = re.compile(r"[,;]")
-_FMT = {"": 0, "0": 0, "1": 1, "2": 2, "3": 3}
+FORMATS = (0, 1, 2, 3)  # fmt: 0 text, 1 comma-separated, 2 XML, 3 JSON
+_FMT = {"": 0, **{str(fmt): fmt for fmt in FORMATS}}
 
 
 def charset_of(pairs: Iterable[tuple[bytes, bytes]]) -> Charset | None:

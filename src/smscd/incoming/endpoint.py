@@ -8,11 +8,13 @@ it, in the last 168 hours unless ``hour`` is given. Nothing found is an empty li
 from __future__ import annotations
 
 from smscd.dates import zone_clock
+from smscd.db.metadata import MAX_ID
 from smscd.http import contract
 from smscd.http.context import ApiRequest, Reply
 from smscd.http.contract import Parameter
 from smscd.http.endpoint import Action
 from smscd.incoming import layout, queries
+from smscd.limits import policy
 from smscd.phones import normalise_phone
 
 MAX_CNT = 10_000
@@ -24,7 +26,7 @@ def incoming_query(request: ApiRequest) -> queries.IncomingQuery:
     params = request.params
     clock = zone_clock(request.account.timezone)
     hour = params.integer("hour", 0, 1, MAX_HOURS)
-    after_id = params.integer("after_id", 0, 0, 2**63 - 1)
+    after_id = params.integer("after_id", 0, 0, MAX_ID)
     if hour:
         since = int(request.now) - hour * 3600
     elif params.get("after_id"):  # present, even as 0: a poller's first call
@@ -55,7 +57,7 @@ PARAMETERS = (
         "Only messages with an id above this one (a poller's bookmark; 0 for the first call), "
         "within the last 168 hours unless hour says otherwise.",
         0,
-        2**63 - 1,
+        MAX_ID,
     ),
     Parameter(
         "to_phone",
@@ -73,4 +75,5 @@ ACTION = Action(
     summary="Incoming messages, oldest first. Nothing found: an empty list.",
     parameters=PARAMETERS,
     reply=contract.list_schema(layout.INCOMING, min_items=0),
+    windows=(policy.IDENTICAL,),
 )

@@ -1,7 +1,8 @@
 """Incoming SQL: oldest first by ``id``, a range scan of one index of ``incoming``.
 
-The time window becomes an ``id`` range through ``ix_incoming_period`` (ids are allocated in
-order of receipt), and the receive time is checked again on the rows themselves.
+The time window becomes an ``id`` range through ``ix_incoming_period`` (within an account, id
+order is receive order: store.py makes it so), and the receive time is checked again on the
+rows themselves.
 """
 
 from __future__ import annotations
@@ -10,6 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 INCOMING_COLUMNS = "id, received_ts, phone, message, to_phone, sent_ts"
+
+# store.py: an account's latest receive time (the end of ix_incoming_period), and a message.
+LATEST_RECEIVED = "SELECT MAX(received_ts) FROM incoming WHERE account_id = ?"
+INSERT = (
+    "INSERT INTO incoming (account_id, received_ts, sent_ts, phone, to_phone, message)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,8 +66,8 @@ class Backend(ABC):
 
     @abstractmethod
     async def start(self) -> None:
-        """Open connections and background work (the app's lifespan calls it)."""
+        """Open connections (the guard's start calls it)."""
 
     @abstractmethod
-    async def close(self) -> None:
-        """Stop background work and close connections."""
+    async def stop(self) -> None:
+        """Close connections (also after a failed or partial start)."""

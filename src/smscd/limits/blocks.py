@@ -8,12 +8,15 @@ subscriber is usually given a whole /64 and can pick a new address in it for eve
 from __future__ import annotations
 
 import ipaddress
+import logging
 import time
 
 from sqlalchemy import Engine, insert
 
-from smscd.http.client_ip import parse_address
-from smscd.limits import in_redis
+from smscd.addresses import parse_address
+from smscd.db.gateway import Database
+from smscd.errors import AdminError
+from smscd.limits import in_redis, queries
 from smscd.limits.tables import ip_unblocks
 from smscd.settings import Settings
 
@@ -28,8 +31,23 @@ def subject(address: str | None, ipv6_prefix: int) -> str | None:
     return str(parsed)
 
 
-class UnblockError(ValueError):
+log = logging.getLogger("smscd.limits")
+
+
+class UnblockError(AdminError):
     """An unblock request that cannot be carried out; the message says why."""
+
+
+async def prune_unblocks(db: Database, now: float, block_seconds: float) -> int:
+    """Forget unblock requests that no block can be waiting for any more (a block lasts
+    ``block_seconds`` and is lifted only by a request made after it began: one twice as
+    old leaves room for hosts whose clocks differ); how many. A maintenance job
+    (smscd/runtime.py)."""
+    async with db.transaction() as tx:
+        pruned = await tx.execute(queries.PRUNE_UNBLOCKS, [int(now - 2 * block_seconds)])
+    if pruned:
+        log.info("forgot %d unblock request(s) older than any block", pruned)
+    return pruned
 
 
 def unblock(settings: Settings, engine: Engine, address: str) -> str:

@@ -14,19 +14,33 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
-from smscd.accounts.model import Account
 from smscd.errors import IpBlockedError
 from smscd.limits import blocks
 from smscd.limits.backend import Backend, Failure, Slot
-from smscd.limits.policy import Limits
+from smscd.limits.policy import Limits, Window
 
 _FREE = Slot(0, None)
 
 
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """An authenticated request asking to run: who, which action, which of its parameters
+    make it identical to another (compared), and the windows it counts in."""
+
+    account_id: int
+    overrides: str  # the account's stored limit overrides (policy.parse_overrides)
+    action: str
+    windows: Sequence[Window]
+    values: Mapping[str, str]
+
+
 class Guard(ABC):
+    name = "limits"
+
     @abstractmethod
     async def check_address(self, address: str | None, now: float) -> None: ...
 
@@ -34,20 +48,17 @@ class Guard(ABC):
     async def failed(self, address: str | None, now: float) -> None: ...
 
     @abstractmethod
-    async def admit(
-        self, account: Account, action: str, values: Mapping[str, str], address: str | None,
-        now: float,
-    ) -> Slot: ...  # fmt: skip
+    async def admit(self, request: Admission, address: str | None, now: float) -> Slot: ...
 
     @abstractmethod
     async def release(self, slot: Slot) -> None: ...
 
     @abstractmethod
     async def start(self) -> None:
-        """Open the backend (the app's lifespan calls it)."""
+        """Open the backend (a component: smscd/components.py)."""
 
     @abstractmethod
-    async def close(self) -> None:
+    async def stop(self) -> None:
         """Close the backend."""
 
 
@@ -60,10 +71,7 @@ class Unguarded(Guard):
     async def failed(self, address: str | None, now: float) -> None:
         return None
 
-    async def admit(
-        self, account: Account, action: str, values: Mapping[str, str], address: str | None,
-        now: float,
-    ) -> Slot:  # fmt: skip
+    async def admit(self, request: Admission, address: str | None, now: float) -> Slot:
         return _FREE
 
     async def release(self, slot: Slot) -> None:
@@ -72,7 +80,7 @@ class Unguarded(Guard):
     async def start(self) -> None:
         return None
 
-    async def close(self) -> None:
+    async def stop(self) -> None:
         return None
 
 
@@ -98,11 +106,11 @@ class Guarded(Guard):
         if await self.backend.failed(subject, now) is Failure.ALREADY_BLOCKED:
             raise IpBlockedError(f"{subject} is blocked")
 
-    async def admit(
-        self, account: Account, action: str, values: Mapping[str, str], address: str | None,
-        now: float,
-    ) -> Slot:  # fmt: skip
-        ticket = self.limits.ticket(account.id, account.rate_limits, action, values)
+    async def admit(self, request: Admission, address: str | None, now: float) -> Slot:
+        ticket = self.limits.ticket(
+            request.account_id, request.overrides, request.action, request.windows,
+            request.values,
+        )  # fmt: skip
         return await self.backend.admit(ticket, self._subject(address), now)
 
     async def release(self, slot: Slot) -> None:
@@ -111,5 +119,5 @@ class Guarded(Guard):
     async def start(self) -> None:
         await self.backend.start()
 
-    async def close(self) -> None:
-        await self.backend.close()
+    async def stop(self) -> None:
+        await self.backend.stop()

@@ -16,7 +16,7 @@ import itertools
 from collections import deque
 from dataclasses import dataclass
 
-from smscd.db.gateway import Database
+from smscd.db.gateway import Reads
 from smscd.errors import DuplicateRequestError, IpBlockedError, TooManyConcurrentError
 from smscd.limits import queries
 from smscd.limits.backend import RECHECK_SECONDS, Backend, BlockPolicy, Failure, Slot
@@ -46,7 +46,7 @@ class _Block:
 
 
 class MemoryBackend(Backend):
-    def __init__(self, db: Database, policy: BlockPolicy) -> None:
+    def __init__(self, db: Reads, policy: BlockPolicy) -> None:
         self._db = db
         self._policy = policy
         self._windows: dict[str, _Window] = {}
@@ -59,7 +59,7 @@ class MemoryBackend(Backend):
     async def start(self) -> None:
         return None  # nothing to open: the state is this object
 
-    async def close(self) -> None:
+    async def stop(self) -> None:
         return None
 
     async def admit(self, ticket: Ticket, subject: str | None, now: float) -> Slot:

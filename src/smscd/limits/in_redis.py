@@ -24,7 +24,6 @@ Redis is left alone for :data:`RETRY_SECONDS`, so that an outage costs no waitin
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 import secrets
@@ -148,19 +147,13 @@ class RedisBackend(Backend):
         self._known_blocks: dict[str, list[float]] = {}  # subject -> [until, recheck]
         self._down_until = 0.0  # monotonic: Redis is not asked before then
         self._swept = 0.0
-        self._renewer: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self._renewer = asyncio.create_task(self._renew_forever())
         if await self._call(self._redis.call, "PING") is None:
             log.error("Redis at the configured SMSCD_REDIS_URL does not answer: limits are "
                       "not enforced until it does")  # fmt: skip
 
-    async def close(self) -> None:
-        if self._renewer is not None:
-            self._renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._renewer
+    async def stop(self) -> None:
         await self._redis.close()
 
     def _token(self) -> str:
@@ -254,8 +247,14 @@ class RedisBackend(Backend):
         self._known_blocks[subject] = [float(answer[1]), now + RECHECK_SECONDS]
         return Failure.ALREADY_BLOCKED if int(answer[0]) == 1 else Failure.BLOCKED_NOW
 
+    @property
+    def renew_every(self) -> float:
+        """How often :meth:`renew` must run: every third of a lease."""
+        return self._lease / 3
+
     async def renew(self) -> None:
-        """Extend the lease of every request this worker has in flight."""
+        """Extend the lease of every request this worker has in flight (a background job
+        every :attr:`renew_every`, limits/service.py)."""
         held = list(self._held.items())
         if not held:
             return
@@ -263,8 +262,3 @@ class RedisBackend(Backend):
         keys = [flight for _token, flight in held]
         args = [lease_end, int(self._lease * 1000) + 1, *(token for token, _flight in held)]
         await self._call(self._redis.evalsha, RENEW, keys, args)
-
-    async def _renew_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self._lease / 3)
-            await self.renew()

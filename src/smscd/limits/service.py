@@ -1,11 +1,12 @@
-"""The limits a worker runs with, chosen from the settings (the app's lifespan opens them)."""
+"""The limits a worker runs with, chosen from the settings, and the components they need."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from smscd.db.gateway import Database
-from smscd.limits.backend import Backend, BlockPolicy
+from smscd.components import Component, Periodic
+from smscd.db.gateway import Reads
+from smscd.limits.backend import BlockPolicy
 from smscd.limits.guard import Guard, Guarded, Unguarded
 from smscd.limits.in_memory import MemoryBackend
 from smscd.limits.in_redis import RedisBackend
@@ -21,17 +22,23 @@ def block_policy(settings: Settings) -> BlockPolicy:
     )
 
 
-def make_guard(settings: Settings, db: Database, clock: Callable[[], float]) -> Guard:
+def make_guard(
+    settings: Settings, db: Reads, clock: Callable[[], float]
+) -> tuple[Guard, list[Component]]:
     """Redis when ``SMSCD_REDIS_URL`` is set, else this process's memory; nothing at all
-    with ``SMSCD_RATE_LIMITS=off``."""
+    with ``SMSCD_RATE_LIMITS=off``. With the guard (itself a component, first in the list),
+    the background jobs it needs: with Redis, the renewal of in-flight leases."""
+    guard: Guard
     if not settings.rate_limits:
-        return Unguarded()
-    backend: Backend
+        guard = Unguarded()
+        return guard, [guard]
     if settings.redis_url:
-        backend = RedisBackend(settings, block_policy(settings), clock)
-    else:
-        backend = MemoryBackend(db, block_policy(settings))
-    return Guarded(backend, Limits(settings), settings.ip_block_ipv6_prefix)
+        redis = RedisBackend(settings, block_policy(settings), clock)
+        guard = Guarded(redis, Limits(settings), settings.ip_block_ipv6_prefix)
+        return guard, [guard, Periodic("limits-lease-renewal", redis.renew_every, redis.renew)]
+    memory = MemoryBackend(db, block_policy(settings))
+    guard = Guarded(memory, Limits(settings), settings.ip_block_ipv6_prefix)
+    return guard, [guard]
 
 
 def per_process_warning(settings: Settings) -> str | None:

@@ -1,1 +1,6 @@
-"""Short links: creation, redirects with durable click counting, ``tinyurls.php``."""
+"""Short links: creation, redirects with durable click counting, ``tinyurls.php``.
+
+Public surface for other domains: this package itself, and nothing is exported yet. Its
+modules are its own (``tables``, ``queries``, ``store``, ...): only the layers above the
+domains (app, runtime, cli, demo) import them; pyproject.toml's import contracts check it.
+"""

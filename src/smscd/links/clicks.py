@@ -48,12 +48,16 @@ class ClickWriter:
         self._queued = asyncio.Event()  # something is pending (or the writer is closing)
         self._full = asyncio.Event()  # max_clicks are pending: commit without waiting
         self._closing = False
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._closing = False
         self._task = asyncio.create_task(self._run(), name="smscd-click-writer")
 
     async def record(self, link_id: int, day: int) -> None:
         """Count one click; returns once it is committed, raises what the commit raised."""
-        if self._closing:
-            raise RuntimeError("the click writer is closed")
+        if self._closing or self._task is None:
+            raise RuntimeError("the click writer is not running")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         if not self._pending:
@@ -65,12 +69,14 @@ class ClickWriter:
         # A client that hangs up cancels only its wait: the click stays in the batch.
         await future
 
-    async def close(self) -> None:
+    async def stop(self) -> None:
         """Commit what is queued, then stop the writer task."""
         self._closing = True
         self._queued.set()
         self._full.set()
-        await self._task
+        task, self._task = self._task, None
+        if task is not None:
+            await task
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()

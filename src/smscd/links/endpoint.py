@@ -10,15 +10,15 @@ already has returns that link.
 from __future__ import annotations
 
 from smscd.dates import zone_clock
+from smscd.db.metadata import MAX_ID
 from smscd.errors import NotFoundError, ParametersError
 from smscd.http import contract
 from smscd.http.context import ApiRequest, Reply
 from smscd.http.contract import Parameter
 from smscd.http.endpoint import Action
+from smscd.limits import policy
 from smscd.links import layout, queries, urls
 from smscd.links.service import LinkService
-
-MAX_ID = 2**63 - 1
 
 
 def stats_query(request: ApiRequest) -> queries.StatsQuery:
@@ -43,7 +43,7 @@ def stats_query(request: ApiRequest) -> queries.StatsQuery:
 
 
 async def get_link(request: ApiRequest) -> Reply:
-    service: LinkService = request.services.links
+    service = request.services.of(LinkService)
     sql, args = queries.stats(stats_query(request))
     rows = await request.db.fetch_all(sql, args)
     if not rows:
@@ -55,7 +55,7 @@ async def get_link(request: ApiRequest) -> Reply:
 
 
 async def add_link(request: ApiRequest) -> Reply:
-    service: LinkService = request.services.links
+    service = request.services.of(LinkService)
     link = urls.checked_link(request.params.get("link"))
     created = await service.add(request.account.id, link, request.now)
     record = layout.added_record(created.link_id, service.short_url(created.code))
@@ -77,6 +77,7 @@ GET_ACTION = Action(
     "(id wins). Not found: error 3.",
     parameters=(contract.integer("id", "The short link's id.", 1, MAX_ID), LINK),
     reply=contract.record_schema(layout.STATS),
+    windows=(policy.IDENTICAL,),
 )
 
 ADD_ACTION = Action(
@@ -86,4 +87,6 @@ ADD_ACTION = Action(
     summary="[ours] A short link to link for the account (the one it has, if any).",
     parameters=(LINK,),
     reply=contract.record_schema(layout.ADDED),
+    # [ours] and idempotent: only the in-flight cap applies to it.
+    windows=(),
 )

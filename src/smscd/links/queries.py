@@ -21,8 +21,15 @@ BY_CODE = (
     " WHERE l.code = ?"
 )
 
+# A link's clicks ever: its ``TOTAL_DAY`` counter (none yet: 0).
+_TOTAL = "COALESCE((SELECT d.clicks FROM link_days d WHERE d.link_id = l.id AND d.day = 0), 0)"
+_STORED = f"l.id, l.code, l.url, {_TOTAL}, l.created_ts"
+
 # ``add``: the account's link to a URL, if it has one.
-BY_URL_HASH = "SELECT id, code, url FROM links WHERE account_id = ? AND url_hash = ?"
+LINK_BY_URL_HASH = f"SELECT {_STORED} FROM links l WHERE l.account_id = ? AND l.url_hash = ?"
+
+# The CLI's list: an account's links, oldest first.
+LINKS_OF_ACCOUNT = f"SELECT {_STORED} FROM links l WHERE l.account_id = ? ORDER BY l.id"
 
 # ``add``: a new link, unless the account has this URL already (or, rarely, the code is
 # taken: the caller then tries another code).
@@ -31,7 +38,14 @@ INSERT = (
     " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
 )
 
-TOTAL_DAY = 0  # the ``link_days`` row of a link's clicks ever
+# The demo's links, with their codes and day counters given.
+INSERT_RETURNING_ID = (
+    "INSERT INTO links (account_id, code, url, url_hash, created_ts)"
+    " VALUES (?, ?, ?, ?, ?) RETURNING id"
+)
+INSERT_DAY = "INSERT INTO link_days (link_id, day, clicks) VALUES (?, ?, ?)"
+
+TOTAL_DAY = 0  # the ``link_days`` row of a link's clicks ever (``_TOTAL`` above)
 
 
 @lru_cache(maxsize=1024)

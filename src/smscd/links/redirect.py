@@ -39,8 +39,8 @@ class Redirects:
         code = request.path_params["code"]
         if not urls.CODE.fullmatch(code):
             return not_found()
-        links: LinkService = services.links
         try:
+            links = services.of(LinkService)
             target = await links.target(code, time.monotonic())
             if target is None:
                 return not_found()

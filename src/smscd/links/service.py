@@ -1,7 +1,7 @@
 """The short-link service a worker holds: creating links, following them, counting clicks.
 
-``start`` is called from the app's lifespan (app.py) and its result is
-``request.services.links``. It owns the worker's :class:`ClickWriter` and a small cache of
+A component (smscd/components.py), found by handlers as ``request.services.of(LinkService)``.
+It owns the worker's :class:`ClickWriter` (started and stopped with it) and a small cache of
 the links the redirect route has looked up (a link's code, URL and account never change;
 the account's time zone is re-read after :data:`CACHE_SECONDS`).
 """
@@ -17,12 +17,10 @@ from zoneinfo import ZoneInfo
 
 from smscd.dates import ZoneClock, zone_clock
 from smscd.db.gateway import Database
-from smscd.errors import ServiceUnavailableError
-from smscd.links import queries, urls
+from smscd.links import queries, store, urls
 from smscd.links.clicks import ClickWriter
 from smscd.settings import Settings
 
-CODE_ATTEMPTS = 5  # a new code is taken with probability ~links/62^8: retries are rare
 CACHE_SECONDS = 60.0
 
 
@@ -58,6 +56,8 @@ class Created:
 
 
 class LinkService:
+    name = "links"
+
     def __init__(self, settings: Settings, db: Database, clock: Callable[[], float]) -> None:
         self.db = db
         self.clock = clock
@@ -74,19 +74,9 @@ class LinkService:
 
     async def add(self, account_id: int, url: str, now: float) -> Created:
         """The account's short link to ``url``: the one it has, or a new one."""
-        digest = urls.url_hash(url)
-        for _ in range(CODE_ATTEMPTS):
-            row = await self.db.fetch_one(queries.BY_URL_HASH, [account_id, digest])
-            if row is not None:
-                link_id, code, stored = row
-                if stored != url:  # two URLs with the same 64-bit hash: never seen
-                    raise ServiceUnavailableError("url hash collision")
-                return Created(link_id, code)
-            async with self.db.transaction() as tx:
-                await tx.execute(
-                    queries.INSERT, [account_id, urls.new_code(), url, digest, int(now)]
-                )
-        raise ServiceUnavailableError("no free link code")
+        async with self.db.transaction() as tx:
+            link = await store.add_link(tx, account_id, url, int(now))
+        return Created(link.id, link.code)
 
     async def target(self, code: str, monotonic: float) -> Target | None:
         """The link behind ``code``, or None when there is none."""
@@ -111,14 +101,8 @@ class LinkService:
         """Count a click now, on the account's local day; returns once committed."""
         await self.clicks.record(target.link_id, local_day(target.clock, self.clock()))
 
-    async def close(self) -> None:
-        await self.clicks.close()
+    async def start(self) -> None:
+        await self.clicks.start()
 
-
-async def start(settings: Settings, db: Database, clock: Callable[[], float]) -> LinkService:
-    return LinkService(settings, db, clock)
-
-
-async def stop(service: LinkService | None) -> None:
-    if service is not None:
-        await service.close()
+    async def stop(self) -> None:
+        await self.clicks.stop()

@@ -1,26 +1,27 @@
-"""Short links off the request path: the CLI's ``links`` commands and the demo seeder.
+"""Writing short links: the one way a link is created (the API's ``add``, the CLI's
+``links add``), and the demo's links with their click history.
 
-Synchronous, SQLAlchemy Core on a ``Connection``. The same rules as the API's ``add``
-(service.py): one link per account and URL, a fresh random code.
+Both run inside a unit of work (``db.transaction()``); reads for the CLI's listing go
+through the gateway like every other read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from smscd.db.gateway import Reads, Transaction
+from smscd.errors import AdminError
+from smscd.links import queries, urls
 
-from smscd.links import urls
-from smscd.links.queries import TOTAL_DAY
-from smscd.links.tables import link_days, links
-
-CODE_ATTEMPTS = 5
+CODE_ATTEMPTS = 5  # a new code is taken with probability ~links/62^8: retries are rare
 
 
-@dataclass(frozen=True)
+class LinkError(AdminError):
+    """A link that cannot be created (a hash collision, no free code: neither is expected)."""
+
+
+@dataclass(frozen=True, slots=True)
 class StoredLink:
     id: int
     code: str
@@ -29,48 +30,26 @@ class StoredLink:
     created_ts: int
 
 
-def _total() -> ColumnElement[int]:
-    """A link's clicks ever: its ``TOTAL_DAY`` counter (none yet: 0)."""
-    return func.coalesce(
-        select(link_days.c.clicks)
-        .where(link_days.c.link_id == links.c.id, link_days.c.day == TOTAL_DAY)
-        .scalar_subquery(),
-        0,
-    )
-
-
-def _links() -> Select[Any]:
-    return select(links.c.id, links.c.code, links.c.url, _total(), links.c.created_ts)
-
-
-def add_link(conn: Connection, account_id: int, url: str, now: int) -> StoredLink:
+async def add_link(tx: Transaction, account_id: int, url: str, now: int) -> StoredLink:
     """The account's link to ``url`` (already checked by ``urls.checked_link``): the one
-    it has, or a new one."""
+    it has, or a new one with a fresh random code."""
     digest = urls.url_hash(url)
-    mine = _links().where(links.c.account_id == account_id, links.c.url_hash == digest)
     for _ in range(CODE_ATTEMPTS):
-        row = conn.execute(mine).first()
+        row = await tx.fetch_one(queries.LINK_BY_URL_HASH, [account_id, digest])
         if row is not None:
-            return StoredLink(*row)
-        try:
-            with conn.begin_nested():
-                conn.execute(
-                    insert(links).values(
-                        account_id=account_id,
-                        code=urls.new_code(),
-                        url=url,
-                        url_hash=digest,
-                        created_ts=now,
-                    )
-                )
-        except IntegrityError:
-            continue  # the code was taken (or the URL added meanwhile): look again
-    raise RuntimeError("no free link code")
+            found = StoredLink(*row)
+            if found.url != url:  # two URLs with the same 64-bit hash: never seen
+                raise LinkError(f"url hash collision between {url!r} and {found.url!r}")
+            return found
+        # Nothing inserted: the code was taken, or the same URL was added meanwhile (the
+        # next look finds it; PostgreSQL waits for that other transaction first).
+        await tx.execute(queries.INSERT, [account_id, urls.new_code(), url, digest, now])
+    raise LinkError("no free link code")
 
 
-def list_links(conn: Connection, account_id: int) -> list[StoredLink]:
-    """The account's links, oldest first."""
-    rows = conn.execute(_links().where(links.c.account_id == account_id).order_by(links.c.id))
+async def list_links(db: Reads, account_id: int) -> list[StoredLink]:
+    """The account's links, oldest first, with their clicks ever."""
+    rows = await db.fetch_all(queries.LINKS_OF_ACCOUNT, [account_id])
     return [StoredLink(*row) for row in rows]
 
 
@@ -85,28 +64,18 @@ class NewLink:
     days: Mapping[int, int]
 
 
-def insert_links(conn: Connection, new: Iterable[NewLink]) -> int:
+async def insert_links(tx: Transaction, new: Iterable[NewLink]) -> int:
     """Insert links with their day counters, and totals that are the sum of the days."""
     count = 0
     for link in new:
-        link_id = conn.execute(
-            insert(links)
-            .values(
-                account_id=link.account_id,
-                code=link.code,
-                url=link.url,
-                url_hash=urls.url_hash(link.url),
-                created_ts=link.created_ts,
-            )
-            .returning(links.c.id)
-        ).scalar_one()
+        row = await tx.fetch_one(
+            queries.INSERT_RETURNING_ID,
+            [link.account_id, link.code, link.url, urls.url_hash(link.url), link.created_ts],
+        )
+        assert row is not None
         counters = {day: clicks for day, clicks in link.days.items() if clicks}
-        counters[TOTAL_DAY] = sum(counters.values())
-        days = [
-            {"link_id": link_id, "day": day, "clicks": clicks}
-            for day, clicks in sorted(counters.items())
-        ]
-        if days:
-            conn.execute(insert(link_days), days)
+        counters[queries.TOTAL_DAY] = sum(counters.values())
+        days = [(row[0], day, clicks) for day, clicks in sorted(counters.items())]
+        await tx.execute_many(queries.INSERT_DAY, days)
         count += 1
     return count

@@ -8,11 +8,12 @@ a query per number.
 
 from __future__ import annotations
 
-from smscd.errors import NotFoundError, ParametersError, ServiceUnavailableError
+from smscd.errors import NotFoundError, ParametersError
 from smscd.http import contract
 from smscd.http.context import ApiRequest, Reply
 from smscd.http.contract import Parameter
 from smscd.http.endpoint import Action
+from smscd.limits import policy
 from smscd.numbering import layout
 from smscd.numbering.service import NumberingService
 from smscd.phones import normalise_phone
@@ -32,11 +33,7 @@ def phones_of(request: ApiRequest) -> list[str]:
 
 async def get_operator(request: ApiRequest) -> Reply:
     phones = phones_of(request)
-    service: NumberingService | None = request.services.numbering
-    if service is None:
-        raise ServiceUnavailableError("numbering service not started")
-    await service.refresh(request.now)
-    directory = service.directory
+    directory = request.services.of(NumberingService).directory
     language = request.account.language
     if len(phones) == 1:
         record = directory.record(phones[0], language, request.now)
@@ -72,4 +69,5 @@ ACTION = Action(
             contract.list_schema(layout.OPERATOR_LIST),
         ]
     },
+    windows=(policy.IDENTICAL, policy.OPERATOR),
 )

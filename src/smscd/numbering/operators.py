@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+from smscd.errors import AdminError
 from smscd.textfiles import decode
 
 COLUMNS = ("inn", "brand", "brand_en", "mnc", "legal_name")
@@ -28,7 +29,7 @@ _LEGAL_FORMS = re.compile(r"\b(пао|оао|зао|ао|ооо|гуп|фгуп|
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
-class OperatorsFileError(ValueError):
+class OperatorsFileError(AdminError):
     """The operators file cannot be loaded; the message says where and why."""
 
 

@@ -11,7 +11,7 @@ of three layouts (the columns Rossvyaz has published over the years)::
 Columns are found by their names, so their order does not matter. Every row is checked
 (a three-digit code, seven-digit bounds, ``Емкость`` equal to the size of the range), the
 ranges of all the files read together must not overlap, and nothing is imported unless
-every file is good: :class:`PlanFileError` lists the problems with file names and line
+every file is good: :class:`NumberingFileError` lists the problems with file names and line
 numbers. A file that is not such a table at all is refused on its first line.
 """
 
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from smscd import textfiles
+from smscd.errors import ProblemsError
 
 MAX_PROBLEMS = 20  # reported at most
 
@@ -55,12 +56,10 @@ def _header_key(cell: str) -> str:
 _FIELD_OF = {_header_key(name): field for field, names in HEADERS.items() for name in names}
 
 
-class PlanFileError(ValueError):
+class NumberingFileError(ProblemsError):
     """The files cannot be imported; ``problems`` say where and why."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = list(problems)
+    outcome = "nothing imported: the previous plan stays"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +83,11 @@ class PlanRange:
 def decode(data: bytes, name: str) -> str:
     """UTF-8 (with or without a BOM) or windows-1251 text; refused if it is neither."""
     if b"\x00" in data:
-        raise PlanFileError([f"{name}: not a text file"])
+        raise NumberingFileError([f"{name}: not a text file"])
     try:
         return textfiles.decode(data)
     except UnicodeDecodeError as exc:
-        raise PlanFileError([f"{name}: neither UTF-8 nor windows-1251 text"]) from exc
+        raise NumberingFileError([f"{name}: neither UTF-8 nor windows-1251 text"]) from exc
 
 
 def _columns(header: list[str], name: str) -> dict[str, int]:
@@ -103,7 +102,7 @@ def _columns(header: list[str], name: str) -> dict[str, int]:
     else:
         if all(field in columns for field in REQUIRED):
             return columns
-    raise PlanFileError(
+    raise NumberingFileError(
         [f"{name}: not a Rossvyaz numbering plan: the first line must be {LAYOUT_TEXT}"]
     )
 
@@ -116,7 +115,7 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise PlanFileError([f"line {reader.line_num}: {exc}"]) from exc
+            raise NumberingFileError([f"line {reader.line_num}: {exc}"]) from exc
         if any(cell.strip() for cell in cells):
             yield reader.line_num, cells
 
@@ -130,22 +129,22 @@ class _Interned(dict[str, str]):
 
 
 def read_table(data: bytes, name: str) -> list[PlanRange]:
-    """The ranges of one file; :class:`PlanFileError` if anything in it is wrong."""
+    """The ranges of one file; :class:`NumberingFileError` if anything in it is wrong."""
     records = _records(decode(data, name))
     try:
         first_line = next(records, None)
         if first_line is None:
-            raise PlanFileError([f"{name}: the file is empty"])
+            raise NumberingFileError([f"{name}: the file is empty"])
         columns = _columns(first_line[1], name)
         ranges, problems = _rows(records, columns, name)
-    except PlanFileError as error:
+    except NumberingFileError as error:
         if error.problems[0].startswith("line "):
-            raise PlanFileError([f"{name}, {error.problems[0]}"]) from error
+            raise NumberingFileError([f"{name}, {error.problems[0]}"]) from error
         raise
     if not ranges and not problems:
         problems.append(f"{name}: the file has no ranges")
     if problems:
-        raise PlanFileError(problems)
+        raise NumberingFileError(problems)
     return ranges
 
 
@@ -215,7 +214,7 @@ def merge(tables: Iterable[list[PlanRange]]) -> list[PlanRange]:
         if current.first <= previous.last
     ]
     if problems:
-        raise PlanFileError(problems[:MAX_PROBLEMS])
+        raise NumberingFileError(problems[:MAX_PROBLEMS])
     return ranges
 
 
@@ -226,8 +225,8 @@ def read_files(files: Sequence[tuple[str, bytes]]) -> list[PlanRange]:
     for name, data in files:
         try:
             tables.append(read_table(data, name))
-        except PlanFileError as error:
+        except NumberingFileError as error:
             problems += error.problems
     if problems:
-        raise PlanFileError(problems[:MAX_PROBLEMS])
+        raise NumberingFileError(problems[:MAX_PROBLEMS])
     return merge(tables)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
+from smscd.errors import AdminError
 from smscd.numbering import operators as operators_file
 from smscd.numbering.operators import Operator
 from smscd.numbering.plan import PlanRange
@@ -27,7 +28,7 @@ STATE_ID = 1
 BATCH = 10_000
 
 
-class SupersededError(RuntimeError):
+class SupersededError(AdminError):
     """The import could not be made current: another import, started later, was first."""
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from smscd import money, textfiles
+from smscd.errors import ProblemsError
 from smscd.tariffs import model
 from smscd.tariffs.model import CHANNELS, MAIL_ZONE, Plan, Zone
 
@@ -26,12 +27,10 @@ MAIL_NAME = "E-mail"
 MAX_PROBLEMS = 50  # reported at most; a wholly wrong file does not need a thousand lines
 
 
-class PlanFileError(ValueError):
+class TariffFileError(ProblemsError):
     """The file cannot be imported; ``problems`` are ``line N: ...`` texts."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = list(problems)
+    outcome = "nothing imported"
 
 
 def decode(data: bytes) -> str:
@@ -39,7 +38,7 @@ def decode(data: bytes) -> str:
     try:
         return textfiles.decode(data)
     except UnicodeDecodeError as exc:
-        raise PlanFileError(["the file is neither UTF-8 nor windows-1251 text"]) from exc
+        raise TariffFileError(["the file is neither UTF-8 nor windows-1251 text"]) from exc
 
 
 def _delimiter(text: str) -> str:
@@ -63,7 +62,7 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise PlanFileError([f"line {line}: {exc}"]) from exc
+            raise TariffFileError([f"line {line}: {exc}"]) from exc
         cells = [cell.strip() for cell in cells]
         if any(cells):
             yield line, cells
@@ -130,14 +129,14 @@ def _mail_price(cells: dict[str, str]) -> tuple[int | None, list[str]]:
 
 
 def read(data: bytes, mail_price: int | None = None) -> Plan:
-    """The plan in ``data``; PlanFileError listing every problem, by line.
+    """The plan in ``data``; TariffFileError listing every problem, by line.
 
     The e-mail price comes from the file's ``MAIL`` row or from ``mail_price``: exactly one.
     """
     records = _records(decode(data))
     first = next(records, None)
     if first is None:
-        raise PlanFileError(["the file is empty"])
+        raise TariffFileError(["the file is empty"])
     columns, problems = _header(*first)
     if problems:
         raise _error(problems)
@@ -174,9 +173,9 @@ def read(data: bytes, mail_price: int | None = None) -> Plan:
     return Plan(tuple(zones), mail)
 
 
-def _error(problems: Problems) -> PlanFileError:
+def _error(problems: Problems) -> TariffFileError:
     ordered = sorted(problems, key=lambda problem: problem[0])[:MAX_PROBLEMS]
-    return PlanFileError([f"line {line}: {text}" if line else text for line, text in ordered])
+    return TariffFileError([f"line {line}: {text}" if line else text for line, text in ordered])
 
 
 def write(plan: Plan) -> str:

@@ -14,6 +14,7 @@ from smscd import money
 from smscd.http import contract
 from smscd.http.context import ApiRequest, Reply
 from smscd.http.endpoint import Action
+from smscd.limits import policy
 from smscd.tariffs import layout, queries
 
 
@@ -50,4 +51,5 @@ ACTION = Action(
         },
         "additionalProperties": False,
     },
+    windows=(policy.IDENTICAL,),
 )

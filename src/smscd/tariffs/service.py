@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from smscd.accounts import service as accounts_service
+from smscd.errors import AdminError
 from smscd.tariffs import model
 from smscd.tariffs.model import Plan, Zone
 from smscd.tariffs.tables import account_plans, account_prices, tariff_plans, tariff_zones
@@ -19,7 +20,7 @@ from smscd.tariffs.tables import account_plans, account_prices, tariff_plans, ta
 DEFAULT_PLAN_NAME = "default"  # the name of a first plan imported without --plan
 
 
-class TariffError(ValueError):
+class TariffError(AdminError):
     """An administrative request that cannot be carried out; the message says why."""
 
 

@@ -1,10 +1,13 @@
-"""Alembic environment: runs on the connection smscd.db.migrate hands over."""
+"""Alembic environment: runs on the connection smscd.db.migrate hands over.
+
+Migrations never import live domain code (their data is frozen into them); the schema to
+compare with, for autogenerate, is handed over by the caller (smscd/schema.py).
+"""
 
 from alembic import context
 
-from smscd.db.metadata import all_tables
-
 connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=all_tables(), render_as_batch=True)
+target = context.config.attributes.get("target_metadata")
+context.configure(connection=connection, target_metadata=target, render_as_batch=True)
 with context.begin_transaction():
     context.run_migrations()

@@ -1,7 +1,7 @@
 """Numbering plan ranges by generation, the operators table, the numbering state.
 
-The operators table starts with the operators smscd ships (smscd/numbering/data/
-operators.csv); ``smscd numbering operators`` edits it afterwards.
+The operators table starts with the operators smscd shipped at this revision (frozen below);
+``smscd numbering operators`` edits it afterwards.
 
 Revision ID: 0004
 Revises: 0003
@@ -10,12 +10,30 @@ Revises: 0003
 import sqlalchemy as sa
 from alembic import op
 
-from smscd.numbering.operators import shipped
-
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
+
+# The operators smscd shipped when this revision was written (numbering/data/operators.csv
+# then), frozen here: a migration never reads live code or data files.
+# (inn, brand, brand_en, mnc, legal_name)
+SHIPPED_OPERATORS = (
+    ("7740000076", "МТС", "MTS", "01", 'ПАО "Мобильные ТелеСистемы"'),
+    ("7812014560", "МегаФон", "MegaFon", "02", 'ПАО "МегаФон"'),
+    ("7713076301", "Билайн", "Beeline", "99", 'ПАО "Вымпел-Коммуникации"'),
+    ("7743895280", "Tele2", "Tele2", "20", 'ООО "Т2 Мобайл"'),
+    ("6661079603", "МОТИВ", "Motiv", "35", 'ООО "Екатеринбург-2000"'),
+    ("7701725181", "Yota", "Yota", "11", 'ООО "Скартел"'),
+    ("7736264044", "СберМобайл", "SberMobile", "50", 'ООО "Сбербанк-Телеком"'),
+    ("7707049388", "Ростелеком", "Rostelecom", "39", 'ПАО "Ростелеком"'),
+    ("2308210371", "Win mobile", "Win mobile", "32", 'ООО "К-Телеком"'),
+    ("7718999159", "Волна мобайл", "Volna mobile", "60", 'ООО "КТК Телеком"'),
+    ("7743200179", "Т-Мобайл", "T-Mobile", "", 'ООО "Т-Моб"'),
+    ("9705121882", "ВТБ Мобайл", "VTB Mobile", "", 'ООО "ВТБ Мобайл"'),
+    ("9725152215", "Альфа-Мобайл", "Alfa-Mobile", "", 'ООО "Альфа-Мобайл"'),
+    ("7705017253", "МТТ", "MTT", "", 'АО "Межрегиональный ТранзитТелеком"'),
+)
 
 
 def upgrade() -> None:
@@ -64,7 +82,8 @@ def upgrade() -> None:
             }
         ],
     )
-    op.bulk_insert(operators, [operator.as_row() for operator in shipped()])
+    columns = ("inn", "brand", "brand_en", "mnc", "legal_name")
+    op.bulk_insert(operators, [dict(zip(columns, row, strict=True)) for row in SHIPPED_OPERATORS])
 
 
 def downgrade() -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 import threading
 
+from smscd.accounts.auth import Authenticator
 from smscd.accounts.passwords import Passwords
 from smscd.db.gateway import Reads
 from smscd.errors import AuthorisationError
-from smscd.http.auth import Authenticator
-from smscd.http.charsets import UTF_8
-from smscd.http.params import Params
 
 ROW = (7, "acme", None, "", "Europe/Moscow", "RUB", "ru", None, "")
 
@@ -37,8 +35,9 @@ class CountingPasswords(Passwords):
         return super().verify(stored, psw)
 
 
-def credentials(psw: str) -> Params:
-    return Params({"login": "acme", "psw": psw}, 0, UTF_8)
+def credentials(psw: str) -> tuple[str, str, str]:
+    """login, psw, apikey"""
+    return "acme", psw, ""
 
 
 def test_concurrent_requests_share_one_argon2_check():
@@ -47,7 +46,7 @@ def test_concurrent_requests_share_one_argon2_check():
 
     async def scenario() -> list[str]:
         tasks = [
-            asyncio.create_task(auth.authenticate(credentials("secret"), None)) for _ in range(20)
+            asyncio.create_task(auth.authenticate(*credentials("secret"), None)) for _ in range(20)
         ]
         await asyncio.sleep(0)  # let every request reach the check before it completes
         passwords.release.set()
@@ -66,7 +65,7 @@ def test_a_wrong_password_is_checked_every_time_and_never_cached():
         refused = 0
         for _ in range(3):
             try:
-                await auth.authenticate(credentials("guess"), None)
+                await auth.authenticate(*credentials("guess"), None)
             except AuthorisationError:
                 refused += 1
         return refused

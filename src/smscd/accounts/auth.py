@@ -25,10 +25,9 @@ from smscd.accounts import apikeys
 from smscd.accounts import queries as q
 from smscd.accounts.model import Account
 from smscd.accounts.passwords import Passwords
+from smscd.addresses import networks, parse_address, within
 from smscd.db.gateway import Reads
 from smscd.errors import AuthorisationError
-from smscd.http.client_ip import networks, parse_address
-from smscd.http.params import Params
 
 _CACHE_LIMIT = 50_000
 
@@ -40,7 +39,7 @@ def ip_allowed(allowed: str, client_ip: str | None) -> bool:
     address = parse_address(client_ip) if client_ip else None
     if address is None:
         return False
-    return any(address in network for network in networks(allowed))
+    return within(address, networks(allowed))
 
 
 @lru_cache(maxsize=256)
@@ -76,10 +75,9 @@ class Authenticator:
         self._verified: dict[bytes, float] = {}
         self._inflight: dict[bytes, asyncio.Future[bool]] = {}
 
-    async def authenticate(self, params: Params, client_ip: str | None) -> Account:
-        login = params.values.get("login", "")
-        psw = params.values.get("psw", "")
-        key = params.values.get("apikey", "")
+    async def authenticate(self, login: str, psw: str, key: str, client_ip: str | None) -> Account:
+        """The account of ``login`` + ``psw`` (the password or its MD5), of the API key
+        ``key``, or of a key in ``psw`` with an empty ``login``; error 2 otherwise."""
         if key:
             return await self._by_key(key, client_ip)
         if not login and psw:
