@@ -235,6 +235,8 @@ def test_units_that_wait_together_share_one_commit(sqlite_scratch):
         async def unit(unit_id: int) -> None:
             async with db.transaction() as tx:
                 await tx.execute(INSERT, [unit_id, 0, "g"])
+                if unit_id == ids[0]:
+                    await asyncio.sleep(0)  # one turn of the loop: the others queue
 
         await asyncio.gather(*(unit(i) for i in ids))
         return (
@@ -249,6 +251,19 @@ def test_units_that_wait_together_share_one_commit(sqlite_scratch):
     assert commits == 1
 
 
+def test_a_unit_that_nobody_waits_behind_commits_at_once(sqlite_scratch):
+    ids = [next(_ids) for _ in range(3)]
+
+    async def scenario(db: Database) -> int:
+        before = db.stats.commits
+        for unit_id in ids:  # one after another: each its own commit
+            async with db.transaction() as tx:
+                await tx.execute(INSERT, [unit_id, 0, "alone"])
+        return db.stats.commits - before
+
+    assert run(sqlite_scratch, scenario) == 3
+
+
 def test_a_failing_unit_leaves_the_rest_of_its_batch_alone(sqlite_scratch):
     ids = [next(_ids) for _ in range(10)]
 
@@ -258,6 +273,8 @@ def test_a_failing_unit_leaves_the_rest_of_its_batch_alone(sqlite_scratch):
         async def unit(index: int) -> None:
             async with db.transaction() as tx:
                 await tx.execute(INSERT, [ids[index], index, "b"])
+                if index == 0:
+                    await asyncio.sleep(0)  # one turn of the loop: the others queue
                 if index == 4:
                     raise Refused
 
@@ -287,6 +304,8 @@ def test_a_failed_group_commit_fails_every_unit_of_the_batch(sqlite_scratch, mon
         async def unit(unit_id: int) -> None:
             async with db.transaction() as tx:
                 await tx.execute(INSERT, [unit_id, 0, "f"])
+                if unit_id == ids[0]:
+                    await asyncio.sleep(0)  # one turn of the loop: the others queue
 
         results = await asyncio.gather(*(unit(i) for i in ids), return_exceptions=True)
         lost = await stored(db, ids)

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import fcntl
+import os
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -59,11 +61,59 @@ def _connect(path: str) -> sqlite3.Connection:
     return conn
 
 
+class _WriterLock:
+    """The database's writer lock across processes: an ``flock`` on ``<database>-writer``.
+
+    SQLite lets a second writer find the database busy and retry after sleeps that grow to
+    tens of milliseconds; with two server processes writing all the time, that turned into
+    p99 latencies of half a second (measured: docs/performance.md, "Transactions"). A
+    process's writer takes this lock before ``BEGIN IMMEDIATE`` and gives it back after its
+    ``COMMIT``, so the other process's writer waits in the kernel and wakes the moment it is
+    free. The kernel drops the lock of a process that dies.
+    """
+
+    def __init__(self, database: str) -> None:
+        self._path = f"{database}-writer"
+        self._fd: int | None = None
+        self.held = False
+
+    def _file(self) -> int:
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        return self._fd
+
+    def take_now(self) -> bool:
+        """Take the lock if it is free (never waits: the event loop may call it)."""
+        try:
+            fcntl.flock(self._file(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        self.held = True
+        return True
+
+    def take(self) -> None:
+        """Wait for the lock (the writer thread only)."""
+        fcntl.flock(self._file(), fcntl.LOCK_EX)
+        self.held = True
+
+    def give_back(self) -> None:
+        if self.held and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self.held = False
+
+    def close(self) -> None:
+        self.give_back()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
 class _Writer:
     """The process's one writer connection, its thread, and the batch being built."""
 
     def __init__(self, path: str, max_batch: int, stats: CommitStats) -> None:
         self._path = path
+        self._file_lock = _WriterLock(path)
         self._max_batch = max_batch
         self._stats = stats
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="smscd-sqlite-writer")
@@ -90,43 +140,58 @@ class _Writer:
     # -- steps that may wait: on the writer thread --
 
     def _begin_waiting(self) -> None:
+        """``BEGIN IMMEDIATE`` that may wait: for another process's writer lock, then for a
+        writer that does not take it (the CLI, a migration) up to ``busy_timeout``."""
         conn = self.connection()
+        if not self._file_lock.held:
+            self._file_lock.take()
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         try:
             conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._file_lock.give_back()
+            raise
         finally:
             conn.execute("PRAGMA busy_timeout=0")
 
     def _commit(self) -> None:
         conn = self._conn
-        if conn is None:
-            return
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         try:
-            if conn.in_transaction:
+            if conn is None or not conn.in_transaction:
+                return
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            try:
                 conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            finally:
+                conn.execute("PRAGMA busy_timeout=0")
         finally:
-            conn.execute("PRAGMA busy_timeout=0")
+            self._file_lock.give_back()
 
     def _close(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        self._file_lock.close()
 
     # -- on the event loop --
 
     async def _begin(self) -> None:
         conn = self.connection()
         if not conn.in_transaction:
-            try:
-                conn.execute("BEGIN IMMEDIATE")  # busy_timeout 0: fails at once if taken
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) and "busy" not in str(error):
-                    raise
+            begun = False
+            if self._file_lock.take_now():
+                try:
+                    conn.execute("BEGIN IMMEDIATE")  # busy_timeout 0: fails at once if taken
+                    begun = True
+                except sqlite3.OperationalError as error:
+                    if "locked" not in str(error) and "busy" not in str(error):
+                        self._file_lock.give_back()
+                        raise
+            if not begun:
                 await self._call(self._begin_waiting)
         conn.execute("SAVEPOINT unit")
         self._unit_open = True
@@ -152,9 +217,10 @@ class _Writer:
             waiter.set_exception(failure)
         self._stats.rolled_back += len(batch)
 
-    async def _commit_batch(self) -> None:
+    async def _commit_batch(self, commit: asyncio.Future[None] | None = None) -> None:
+        """Commit the batch (``commit``: its COMMIT, already handed to the writer thread)."""
         try:
-            await self._call(self._commit)
+            await (commit if commit is not None else self._call(self._commit))
         except Exception as error:
             self._fail_batch(error)
             return
@@ -190,15 +256,24 @@ class _Writer:
         self._batch.append(waiter)
         return waiter
 
-    async def _commit_if_due(self) -> None:
+    def _commit_if_due(self) -> asyncio.Future[None]:
         """Commit the batch when nobody else is waiting to join it, or it is full; then let
-        the next unit in. A task of its own (shielded), so that a cancelled caller never
-        leaves a batch half-way."""
-        try:
-            if self._waiting == 0 or len(self._batch) >= self._max_batch:
-                await self._commit_batch()
-        finally:
-            self._lock.release()
+        the next unit in. The COMMIT goes to the writer thread at once (no turn of the
+        event loop while the database stays locked); the rest is a task of its own,
+        shielded, so that a cancelled caller never leaves a batch half-way."""
+        loop = asyncio.get_running_loop()
+        commit = None
+        if self._waiting == 0 or len(self._batch) >= self._max_batch:
+            commit = loop.run_in_executor(self._thread, self._commit)
+
+        async def finish() -> None:
+            try:
+                if commit is not None:
+                    await self._commit_batch(commit)
+            finally:
+                self._lock.release()
+
+        return asyncio.ensure_future(finish())
 
     @asynccontextmanager
     async def unit(self) -> AsyncIterator[SqliteTransaction]:
@@ -231,7 +306,7 @@ class _Writer:
             try:
                 waiter = self._end(failed)
             finally:
-                await asyncio.shield(asyncio.ensure_future(self._commit_if_due()))
+                await asyncio.shield(self._commit_if_due())
         if waiter is not None:
             await waiter
 

@@ -31,6 +31,7 @@ from smscd.demo import links as links_demo
 from smscd.demo import numbering as numbering_demo
 from smscd.demo import tariffs as tariffs_demo
 from smscd.errors import AdminError
+from smscd.formats import EMAIL_FORMAT
 from smscd.history.store import insert_messages
 from smscd.incoming.store import receive
 
@@ -126,14 +127,14 @@ def _sent_rows(
             send_id += 1
             remaining_in_send = rng.choice((1, 1, 1, 1, 2, 3))
             email = rng.random() < 0.06
-            format_ = 8 if email else rng.choices((0, 1, 10), weights=(95, 3, 2))[0]
+            format_ = EMAIL_FORMAT if email else rng.choices((0, 1, 10), weights=(95, 3, 2))[0]
             sender = rng.choice(cat.SENDERS)
             text = world.text(cat.EMAIL_TEXTS if email else cat.TEXTS, ts)
             type_ = rng.choices((0, 1, 2, 3), weights=(80, 14, 3, 3))[0]
         remaining_in_send -= 1
         status, _, errs = _weighted(rng, cat.STATUSES, world.status_weights)
         last_ts = ts if status in (-1, -3) else min(now, ts + rng.randrange(2, 600))
-        if format_ == 8:
+        if format_ == EMAIL_FORMAT:
             user = f"user{rng.randrange(1, 5000)}"
             row = {
                 "phone": f"{user}@{rng.choice(cat.EMAIL_DOMAINS)}",
