@@ -38,7 +38,15 @@ BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 # The suite's settings: a cheap argon2 (the cost parameters are settings, the code path is
 # the same) and no rate limits, so that a test may repeat a request; tests/limits switch
 # them on.
-TEST_SETTINGS = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "rate_limits": False}
+# Delivery is driven by the tests themselves (tests/sending/delivery.py): the worker's own
+# loop never polls on its own.
+TEST_SETTINGS = {
+    "argon2_time_cost": 1,
+    "argon2_memory_kib": 64,
+    "rate_limits": False,
+    "delivery_poll_seconds": 3600.0,
+    "delivery_maintenance_seconds": 1e9,
+}
 TEST_PASSWORDS = Passwords(time_cost=1, memory_kib=64)
 START = 1_790_000_000  # 2026-09-21 14:13:20 UTC: tests' "now" unless they set another
 

@@ -20,14 +20,17 @@ from starlette.routing import BaseRoute, Route
 
 from smscd import components, runtime
 from smscd.apidoc import openapi, page
+from smscd.billing import balance
 from smscd.billing import endpoint as billing
 from smscd.history import endpoint as history
+from smscd.history import status
 from smscd.http.endpoint import Action, Endpoint, Running
 from smscd.incoming import endpoint as incoming
 from smscd.limits.policy import Limits
 from smscd.links import endpoint as links
 from smscd.links import redirect as link_redirect
 from smscd.numbering import endpoint as numbering
+from smscd.sending import endpoint as sending
 from smscd.settings import Settings, load_settings
 from smscd.tariffs import endpoint as tariffs
 
@@ -37,6 +40,9 @@ API: Mapping[str, tuple[Action, ...]] = {
     "/sys/get.php": (history.ACTION, incoming.ACTION, billing.ACTION, tariffs.ACTION),
     "/sys/info.php": (numbering.ACTION,),
     "/sys/tinyurls.php": (links.GET_ACTION, links.ADD_ACTION),
+    "/sys/send.php": (sending.COST_ACTION, sending.ACTION),
+    "/sys/status.php": (status.LIST_ACTION, status.ACTION),
+    "/sys/balance.php": (balance.ACTION,),
 }
 
 

@@ -9,10 +9,19 @@ requested format and charset, in exactly one place. Texts are those of compat.md
      ├── ParametersError        1  parameters error
      ├── AuthorisationError     2  authorise error
      ├── NotFoundError          3  message not found | operator not found | link not found
+     ├── NoMoneyError           3  no money                     (send.php; carries the id)
      ├── IpBlockedError         4  ip is blocked
+     ├── InvalidTimeError       5  invalid time                 (send.php)
+     ├── DeleteError            5  error deleting message       (status.php del=1)
+     ├── MessageDeniedError     6  message is denied            (send.php; carries the id)
+     ├── InvalidNumberError     7  invalid number               (send.php; carries the id)
+     ├── CannotDeliverError     8  can't to deliver             (send.php; carries the id)
      ├── DuplicateRequestError  9  duplicate request, wait a minute
      ├── TooManyConcurrentError 9  too many concurrent requests
      └── ServiceUnavailableError 9 service unavailable, try again later
+
+Errors of send.php that concern a send carry its ``id`` (sending.md, "Error texts of the
+sending side"), which the renderer writes after the code.
 
 Administration (the CLI's commands, the demo seeder) raises an :class:`AdminError` whose
 message says what is wrong; the CLI catches it in one place (cli/main.py) and prints it::
@@ -28,6 +37,8 @@ message says what is wrong; the CLI catches it in one place (cli/main.py) and pr
      ├── OverridesError         limits/policy.py
      ├── UnblockError           limits/blocks.py
      ├── LinkError              links/store.py
+     ├── SenderError            sending/senders.py
+     ├── RouteError             delivery/routing.py
      └── SeedError              demo/seed.py
 """
 
@@ -41,6 +52,7 @@ class ApiError(Exception):
 
     code: int = 0
     text: str = ""
+    send_id: int | str | None = None  # the send this error concerns (send.php)
 
     def __init__(self, detail: str = "") -> None:
         # ``detail`` is for logs and tests only; it never reaches the client.
@@ -71,6 +83,44 @@ class NotFoundError(ApiError):
 class IpBlockedError(ApiError):
     code = 4
     text = "ip is blocked"
+
+
+class SendError(ApiError):
+    """An error of send.php about one send: written with its id."""
+
+    def __init__(self, send_id: int | str, detail: str = "") -> None:
+        super().__init__(detail)
+        self.send_id = send_id
+
+
+class NoMoneyError(SendError):
+    code = 3
+    text = "no money"
+
+
+class InvalidTimeError(ApiError):
+    code = 5
+    text = "invalid time"  # [ours] (sending.md)
+
+
+class DeleteError(ApiError):
+    code = 5
+    text = "error deleting message"  # [ours] (sending.md)
+
+
+class MessageDeniedError(SendError):
+    code = 6
+    text = "message is denied"
+
+
+class InvalidNumberError(SendError):
+    code = 7
+    text = "invalid number"
+
+
+class CannotDeliverError(SendError):
+    code = 8
+    text = "can't to deliver"  # sic: the service's own words
 
 
 class DuplicateRequestError(ApiError):

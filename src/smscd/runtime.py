@@ -19,6 +19,7 @@ from smscd.accounts.passwords import Passwords
 from smscd.components import Component, Periodic
 from smscd.db.connect import database
 from smscd.db.gateway import Database
+from smscd.delivery.queue import Delivery
 from smscd.http.client_ip import ClientAddresses
 from smscd.http.context import Services
 from smscd.limits import blocks
@@ -47,12 +48,16 @@ def database_of(settings: Settings) -> Database:
 
 
 def background_jobs(settings: Settings, db: Database, clock: Clock) -> list[Component]:
-    """The jobs that serve no request: maintenance today; the delivery workers will join."""
+    """The jobs that serve no request: the delivery worker (delivery/queue.py) and
+    maintenance."""
 
     async def prune() -> None:
         await blocks.prune_unblocks(db, clock(), settings.ip_block_seconds)
 
-    return [Periodic("maintenance", settings.maintenance_seconds, prune, first=0)]
+    return [
+        Delivery(settings, db, clock),
+        Periodic("maintenance", settings.maintenance_seconds, prune, first=0),
+    ]
 
 
 def server(settings: Settings, clock: Clock = time.time) -> Runtime:

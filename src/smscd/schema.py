@@ -12,14 +12,27 @@ from sqlalchemy import MetaData
 from smscd.accounts import tables as accounts
 from smscd.billing import tables as billing
 from smscd.db.metadata import metadata
+from smscd.delivery import tables as delivery
 from smscd.history import tables as history
 from smscd.incoming import tables as incoming
 from smscd.limits import tables as limits
 from smscd.links import tables as links
 from smscd.numbering import tables as numbering
+from smscd.sending import tables as sending
 from smscd.tariffs import tables as tariffs
 
-MODULES = (accounts, billing, history, incoming, limits, links, numbering, tariffs)
+MODULES = (
+    accounts,
+    billing,
+    delivery,
+    history,
+    incoming,
+    limits,
+    links,
+    numbering,
+    sending,
+    tariffs,
+)
 
 
 def tables() -> MetaData:

@@ -48,3 +48,13 @@ def parts(text: str) -> int:
 def crc(text: str) -> int:
     """The message checksum of the history reply: CRC-32 of the UTF-8 text [ours]."""
     return zlib.crc32(text.encode("utf-8"))
+
+
+BINARY_SINGLE, BINARY_PART = 140, 134  # octets: a whole SMS; a part after its 6-octet UDH
+
+
+def binary_parts(octets: int) -> int:
+    """The parts of a binary message of ``octets`` octets (at least 1)."""
+    if octets <= BINARY_SINGLE:
+        return 1
+    return -(-octets // BINARY_PART)

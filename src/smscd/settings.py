@@ -66,11 +66,40 @@ class Settings(BaseSettings):
     )
     background_in_serve: bool = Field(
         True,
-        description="Run the background jobs (maintenance; delivery, when it comes) inside "
-        "`smscd serve` too. Off when a separate `smscd worker` tier runs them.",
+        description="Run the background jobs (delivery, maintenance) inside `smscd serve` "
+        "too. Off when a separate `smscd worker` tier runs them.",
     )
     maintenance_seconds: int = Field(
         3600, ge=1, description="How often the background maintenance jobs run."
+    )
+
+    # -- delivery: the queue's workers (docs/sending.md, "Delivery") --
+    delivery_poll_seconds: float = Field(
+        0.2, gt=0, description="How often a delivery worker looks for due messages when idle."
+    )
+    delivery_batch: int = Field(
+        100, ge=1, description="The most messages a worker claims for one connector at once."
+    )
+    delivery_lease_seconds: float = Field(
+        60.0,
+        ge=5,
+        description="How long a claim lasts unless its worker renews it; a dead worker's "
+        "messages go back to the queue after this.",
+    )
+    delivery_maintenance_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="How often a worker renews its leases, rescues expired ones, expires "
+        "overdue messages and follows connector changes (at most a third of the lease).",
+    )
+    delivery_max_attempts: int = Field(
+        5, ge=1, description="Submissions of a message before a temporary failure is final."
+    )
+    retry_base_seconds: float = Field(
+        10.0, gt=0, description="The wait after a first temporary failure; doubles each try."
+    )
+    retry_max_seconds: float = Field(
+        900.0, gt=0, description="The longest wait between two tries of a message."
     )
     max_body_bytes: int = Field(
         1_048_576, ge=1024, description="Largest request body accepted; larger ones get error 1."
@@ -119,6 +148,23 @@ class Settings(BaseSettings):
     )
     limit_operator_per_minute: int = Field(
         100, ge=0, description="get_operator requests of any kind a login may make in a minute."
+    )
+    limit_send_identical_per_minute: int = Field(
+        1, ge=0, description="Identical send.php requests a login may make in a minute."
+    )
+    limit_cost_identical_per_minute: int = Field(
+        5, ge=0, description="Identical send.php cost=1 requests a login may make in a minute."
+    )
+    limit_status_identical_per_minute: int = Field(
+        5,
+        ge=0,
+        description="status.php requests for the same message a login may make in a minute.",
+    )
+    limit_status_list_per_minute: int = Field(
+        1, ge=0, description="status.php list requests a login may make in a minute."
+    )
+    limit_balance_per_minute: int = Field(
+        10, ge=0, description="balance.php requests a login may make in a minute."
     )
     limit_in_flight: int = Field(
         14,

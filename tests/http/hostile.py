@@ -36,6 +36,12 @@ DOCUMENTED = {
         errors.IpBlockedError,
         errors.DuplicateRequestError,
         errors.TooManyConcurrentError,
+        errors.NoMoneyError,
+        errors.InvalidTimeError,
+        errors.DeleteError,
+        errors.MessageDeniedError,
+        errors.InvalidNumberError,
+        errors.CannotDeliverError,
     )
 } | {(3, f"{what} not found") for what in ("message", "operator", "link")}
 UNEXPECTED = errors.ServiceUnavailableError.text
@@ -49,6 +55,11 @@ XML_ROOTS = {
     "get_operator": {"info", "list"},
     "tinyurls get": {"result"},
     "tinyurls add": {"result"},
+    "send": {"result"},
+    "send_cost": {"result"},
+    "status": {"sms", "result"},
+    "status_list": {"list", "result"},
+    "balance": {"result"},
 }
 TEXT_STARTS = {
     "get_messages": ("Status = ",),
@@ -58,6 +69,11 @@ TEXT_STARTS = {
     "get_operator": ("country = ", "phone = "),
     "tinyurls get": ("id = ",),
     "tinyurls add": ("id = ",),
+    "send": ("OK - ",),
+    "send_cost": tuple("0123456789"),
+    "status": ("Status = ", "OK"),
+    "status_list": ("Status = ", "OK"),
+    "balance": (*"0123456789", "-"),
 }
 EMPTY_ALLOWED = {"get_answers", "get_price"}  # an empty list is a reply (fmt 0/1: no lines)
 
@@ -290,13 +306,20 @@ def chosen_action(request: Hostile) -> str | None:
     values: dict[bytes, bytes] = {}
     for name, value in pairs:
         values[name] = value
+    chosen = params.Params(
+        {name.decode("latin-1"): value.decode("latin-1") for name, value in values.items()},
+        0,
+        charsets.DEFAULT,
+    )
     for action in API[request.path]:
-        if values.get(action.flag.encode(), b"").strip() not in (b"", b"0"):
+        if action.chosen_by(chosen):
             return action.name
     return None
 
 
-ERROR_TEXT = re.compile(r"ERROR = (\d) \((.*)\)")
+# send.php's errors about one send carry its id (sending.md).
+ERROR_TEXT = re.compile(r"ERROR = (\d) \((.*?)\)(?:, ID - [^\n]+)?")
+CSV_ERROR = re.compile(r"[^\n]*,-(\d)")
 
 
 class Verdict(AssertionError):
@@ -328,8 +351,8 @@ def judge(request: Hostile, status: int, content_type: str, body: bytes) -> None
 
 
 def _judge_csv(text: str, action: str | None) -> None:
-    if text.startswith("0,-") and "\n" not in text:
-        if not text[3:].isdigit() or int(text[3:]) not in {c for c, _ in DOCUMENTED}:
+    if (error := CSV_ERROR.fullmatch(text)) is not None:
+        if int(error[1]) not in {c for c, _ in DOCUMENTED}:
             raise Verdict(f"undocumented error {text!r}")
     elif action is None or (not text and action not in EMPTY_ALLOWED):
         raise Verdict(f"a reply for no action: {text[:200]!r}")
@@ -356,7 +379,9 @@ def _judge_json(text: str, action: str | None) -> None:
     except ValueError as error:
         raise Verdict(f"not JSON: {text[:200]!r}") from error
     if isinstance(reply, dict) and "error" in reply:
-        if (reply.get("error_code"), reply.get("error")) not in DOCUMENTED or len(reply) != 2:
+        if (reply.get("error_code"), reply.get("error")) not in DOCUMENTED or len(
+            {k: v for k, v in reply.items() if k != "id"}
+        ) != 2:
             raise Verdict(f"undocumented error {reply!r}")
         return
     if action is None:

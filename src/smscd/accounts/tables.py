@@ -22,6 +22,12 @@ accounts = Table(
     # Limits of this account that differ from the deployment's: a JSON object of limit
     # names (smscd.limits.policy.LIMIT_NAMES) to numbers; empty: none differ.
     Column("rate_limits", Text, nullable=False, server_default=""),
+    # How far below zero the main balance may go, in hundredths (send.php's error 3).
+    Column("credit", BigInteger, nullable=False, server_default="0"),
+    # The sender name of a send.php without ``sender`` ('' none; sending/senders.py).
+    Column("default_sender", String(15), nullable=False, server_default=""),
+    # The last id send.php gave a send that came without one (sending/queries.py).
+    Column("last_send_id", BigInteger, nullable=False, server_default="0"),
 )
 
 api_keys = Table(

@@ -49,8 +49,10 @@ smscd speaks the SMSC.ru HTTP API: each path takes GET or POST (urlencoded or mu
 parameters, query and body merged; an action flag (`get_messages=1`, ...) picks what is asked.
 Every reply is HTTP 200, errors included, in the format `fmt` asks for (0 text, 1
 comma-separated, 2 XML, 3 JSON) and the charset `charset` names. Errors: 1 parameters error,
-2 authorise error, 3 not found, 4 ip is blocked, 9 duplicate request / too many concurrent
-requests / service unavailable. The readable version of this description is at /docs.
+2 authorise error, 3 not found (send.php: no money), 4 ip is blocked, 5 invalid time / error
+deleting message, 6 message is denied, 7 invalid number, 8 can't to deliver, 9 duplicate
+request / too many concurrent requests / service unavailable; send.php's errors 3, 6, 7 and
+8 carry the send's id. The readable version of this description is at /docs.
 """
 
 
@@ -58,13 +60,18 @@ def action_object(action: Action, common: bool = False) -> dict[str, Any]:
     """The parameters of ``action`` as one object (the flag required), with the common ones
     too when ``common``."""
     parameters = (*COMMON, *action.parameters) if common else action.parameters
+    selector: dict[str, Any] = {}
+    if action.flag:  # a path with one action (send.php, status.php ...) has no flag
+        selector = {
+            action.flag: {"type": "string", "enum": ["1"], "description": "Selects the action."}
+        }
     return {
         "type": "object",
         "title": action.name,
         "description": action.summary,
-        "required": [action.flag],
+        "required": [action.flag] if action.flag else [],
         "properties": {
-            action.flag: {"type": "string", "enum": ["1"], "description": "Selects the action."},
+            **selector,
             **{parameter.name: parameter.schema() for parameter in parameters},
         },
         "additionalProperties": False,
@@ -99,7 +106,9 @@ def _operation(path: str, method: str, actions: Sequence[Action]) -> dict[str, A
     operation: dict[str, Any] = {
         "operationId": f"{path.strip('/').replace('/', '_').replace('.', '_')}_{method}",
         "summary": f"{names}",
-        "description": "\n".join(f"- **{a.name}** ({a.flag}=1): {a.summary}" for a in actions),
+        "description": "\n".join(
+            f"- **{a.name}**{f' ({a.flag}=1)' if a.flag else ''}: {a.summary}" for a in actions
+        ),
         "responses": _responses(actions),
     }
     if method == "get":
@@ -113,11 +122,11 @@ def _operation(path: str, method: str, actions: Sequence[Action]) -> dict[str, A
                 "explode": True,
                 "required": True,
                 "description": "The action's flag and parameters, as query parameters.",
-                "schema": {"oneOf": [action_object(action) for action in actions]},
+                "schema": {"anyOf": [action_object(action) for action in actions]},
             }
         ]
     else:
-        body = {"schema": {"oneOf": [action_object(action, common=True) for action in actions]}}
+        body = {"schema": {"anyOf": [action_object(action, common=True) for action in actions]}}
         operation["requestBody"] = {
             "required": True,
             "content": {

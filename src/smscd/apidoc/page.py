@@ -88,7 +88,8 @@ def _limit(name: str, value: int, what: str) -> str:
 
 def _action(path: str, action: Action, limits: Mapping[str, int]) -> str:
     fields = ", ".join(f"<code>{escape(name)}</code>" for name in _fields(action.reply))
-    example = f"{path}?{action.flag}=1&amp;login=…&amp;psw=…&amp;fmt=3"
+    flag = f"{action.flag}=1&amp;" if action.flag else ""
+    example = f"{path}?{flag}login=…&amp;psw=…&amp;fmt=3"
     return (
         f'<h3 id="{escape(action.name.replace(" ", "-"))}">{escape(action.name)}</h3>'
         f"<p>{escape(action.summary)}</p><p><code>{example}</code></p>"

@@ -89,13 +89,26 @@ def refundable(messages: int) -> str:
     )
 
 
+ADD_TO_BALANCE = (
+    "INSERT INTO ledger_balances (account_id, balance, amount) VALUES (?, ?, ?)"
+    " ON CONFLICT (account_id, balance) DO UPDATE SET"
+    " amount = ledger_balances.amount + excluded.amount"
+)
+
+# The main balance and the credit limit of an account, in one row: after the charge's
+# ADD_TO_BALANCE in the same transaction (which locks the balance row on PostgreSQL until
+# the commit), what the account may still spend.
+SPENDABLE = (
+    "SELECT COALESCE(b.amount, 0), a.credit FROM accounts a"
+    " LEFT JOIN ledger_balances b ON b.account_id = a.id AND b.balance = ?"
+    " WHERE a.id = ?"
+)
+
 ENTRIES_OF_ACCOUNT = (
     "SELECT kind, balance, amount, ts, sms_cnt, mail FROM ledger WHERE account_id = ?"
 )
 FORGET_DAYS = "DELETE FROM ledger_days WHERE account_id = ?"
+FORGET_BALANCES = "DELETE FROM ledger_balances WHERE account_id = ?"
 
-# Sums are cast as in STAT_COLUMNS.
-BALANCES = (
-    "SELECT balance, CAST(SUM(debit - credit) AS BIGINT) FROM ledger_days"
-    " WHERE account_id = ? GROUP BY balance"
-)
+BALANCES = "SELECT balance, amount FROM ledger_balances WHERE account_id = ?"
+CREDIT = "SELECT credit FROM accounts WHERE id = ?"

@@ -1,8 +1,9 @@
 """Writing the ledger: charges for messages, refunds of them, and payments into an account.
 
 Every write adds its ledger rows and adds the same amounts to the daily rollup
-(``ledger_days``) inside the caller's unit of work (``db.transaction()``), so the two never
-disagree: both are committed or neither. Amounts are integer hundredths of the account's
+(``ledger_days``) and to the account's balance row (``ledger_balances``) inside the
+caller's unit of work (``db.transaction()``), so the three never disagree: all are
+committed or none. Amounts are integer hundredths of the account's
 currency. A message is charged at most once and refunded at most once (``ledger`` is unique
 by ``int_id`` and ``kind``): charging it again fails the whole unit of work.
 
@@ -21,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from smscd.billing import queries
 from smscd.billing.days import LocalDays
-from smscd.billing.tables import BALANCES, CHARGE, PAYMENT, REFUND
+from smscd.billing.tables import BALANCES, CHARGE, MAIN_BALANCE, PAYMENT, REFUND
 from smscd.dates import zone_clock
 from smscd.db.gateway import Reads, Transaction
 from smscd.errors import AdminError
@@ -31,6 +32,11 @@ NOTE_MAX = 255
 
 class LedgerError(AdminError):
     """A write the ledger refuses; the message says why."""
+
+
+class InsufficientFunds(Exception):
+    """A charge would take the main balance below minus the account's credit limit; the
+    caller's unit of work must roll back (send.php answers error 3)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +69,15 @@ async def _local_days(db: Reads, account_ids: Iterable[int]) -> dict[int, LocalD
 async def _add_to_days(tx: Transaction, totals: _Totals) -> None:
     # Sorted keys: concurrent writers lock rollup rows in one order (no deadlock).
     rows = [(a, d, b, s, c, p) for (a, d, b), (s, c, p) in sorted(totals.items())]
-    if rows:
-        await tx.execute_many(queries.ADD_TO_DAY, rows)
+    if not rows:
+        return
+    await tx.execute_many(queries.ADD_TO_DAY, rows)
+    balances: dict[tuple[int, int], int] = defaultdict(int)
+    for account_id, _day, balance, _sms, credit, debit in rows:
+        balances[(account_id, balance)] += debit - credit
+    await tx.execute_many(
+        queries.ADD_TO_BALANCE, [(a, b, amount) for (a, b), amount in sorted(balances.items())]
+    )
 
 
 def _check_balance(balance: int) -> None:
@@ -72,8 +85,17 @@ def _check_balance(balance: int) -> None:
         raise LedgerError(f"balance must be 1 (main) or 2 (second), not {balance!r}")
 
 
-async def charge_messages(tx: Transaction, charges: Iterable[Charge]) -> int:
-    """Record what messages cost; how many charges were written."""
+async def charge_messages(
+    tx: Transaction, charges: Iterable[Charge], *, within_credit: bool = False
+) -> int:
+    """Record what messages cost; how many charges were written.
+
+    ``within_credit``: raise :class:`InsufficientFunds` if afterwards the main balance of a
+    charged account is below minus its credit limit (the caller's unit of work then rolls
+    everything back). The check reads the balance row this charge has just updated, which
+    on PostgreSQL stays locked until the commit: concurrent charges of one account are
+    checked one after another, never against a stale balance.
+    """
     batch = list(charges)
     if not batch:
         return 0
@@ -94,7 +116,20 @@ async def charge_messages(tx: Transaction, charges: Iterable[Charge]) -> int:
         )  # fmt: skip
     await tx.execute_many(queries.INSERT_ENTRY, rows)
     await _add_to_days(tx, totals)
+    if within_credit:
+        for account_id in sorted({charge.account_id for charge in batch}):
+            if await spendable(tx, account_id) < 0:
+                raise InsufficientFunds(f"account {account_id}")
     return len(rows)
+
+
+async def spendable(db: Reads, account_id: int) -> int:
+    """What the account may still spend from its main balance: the balance plus its
+    credit limit, in hundredths (negative: already over the limit)."""
+    row = await db.fetch_one(queries.SPENDABLE, [MAIN_BALANCE, account_id])
+    if row is None:
+        raise LedgerError(f"no account with id {account_id}")
+    return int(row[0]) + int(row[1])
 
 
 async def refund_messages(tx: Transaction, int_ids: Sequence[int]) -> int:
@@ -158,13 +193,20 @@ async def rebuild_days(tx: Transaction, account_id: int) -> None:
             total[0] += 0 if mail else sign * sms_cnt
             total[1] += sign * amount
     await tx.execute(queries.FORGET_DAYS, [account_id])
+    await tx.execute(queries.FORGET_BALANCES, [account_id])
     await _add_to_days(tx, totals)
 
 
 async def balances(db: Reads, account_id: int) -> dict[int, int]:
     """The account's balances in hundredths of its currency: payments - charges + refunds,
-    from the rollup (which holds the same sums as the ledger), ``{1: main, 2: second}``."""
+    from the balance rows (which hold the same sums as the ledger), ``{1: main, 2: second}``."""
     found = dict.fromkeys(BALANCES, 0)
     for balance, amount in await db.fetch_all(queries.BALANCES, [account_id]):
         found[int(balance)] = int(amount)
     return found
+
+
+async def credit_limit(db: Reads, account_id: int) -> int:
+    """How far below zero the account's main balance may go, in hundredths."""
+    row = await db.fetch_one(queries.CREDIT, [account_id])
+    return int(row[0]) if row is not None else 0

@@ -59,6 +59,17 @@ ledger_days = Table(
     PrimaryKeyConstraint("account_id", "day", "balance"),
 )
 
+# Each balance of each account: payments - charges + refunds, kept in the same transaction
+# as the ledger rows (store.py). send.php reads and guards it in one row (error 3).
+ledger_balances = Table(
+    "ledger_balances",
+    metadata,
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("balance", SmallInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    PrimaryKeyConstraint("account_id", "balance"),
+)
+
 currency_rates = Table(
     "currency_rates",
     metadata,

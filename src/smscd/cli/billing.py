@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from smscd import money
 from smscd.accounts.service import account_id
@@ -110,5 +110,24 @@ def topup(
     )
 
 
+def set_credit(
+    login: str,
+    amount: Annotated[str, typer.Argument(help="In the account's currency; 0 for none.")],
+    database: DatabaseOption = None,
+) -> None:
+    """Let the main balance go down to minus AMOUNT (send.php refuses past it: error 3)."""
+    hundredths = 0 if amount.strip() in ("0", "0.00") else _amount(amount)
+    with _engine(database) as engine, engine.begin() as conn:
+        found = account_id(conn, login)
+        conn.execute(update(accounts).where(accounts.c.id == found).values(credit=hundredths))
+        currency = conn.execute(
+            select(accounts.c.currency).where(accounts.c.id == found)
+        ).scalar_one()
+    console.print(f"{login}: credit limit {money.to_text(hundredths)} {currency}", highlight=False)
+
+
 # (name, function) added to `smscd account`
-account_commands: list[tuple[str, Callable[..., None]]] = [("topup", topup)]
+account_commands: list[tuple[str, Callable[..., None]]] = [
+    ("topup", topup),
+    ("set-credit", set_credit),
+]

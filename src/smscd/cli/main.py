@@ -20,9 +20,11 @@ from smscd import worker as background_worker
 from smscd.accounts import service
 from smscd.accounts.passwords import Passwords
 from smscd.cli import billing as billing_cli
+from smscd.cli import delivery as delivery_cli
 from smscd.cli import limits as limits_cli
 from smscd.cli import links as links_cli
 from smscd.cli import numbering as numbering_cli
+from smscd.cli import sending as sending_cli
 from smscd.cli import tariffs as tariffs_cli
 from smscd.cli.common import (
     Commands,
@@ -59,6 +61,9 @@ app.add_typer(numbering_cli.numbering_app, name="numbering")
 app.add_typer(links_cli.links_app, name="links")
 app.add_typer(limits_cli.limits_app, name="limits")
 app.add_typer(limits_cli.ip_app, name="ip")
+app.add_typer(sending_cli.sender_app, name="sender")
+app.add_typer(delivery_cli.connectors_app, name="connectors")
+app.add_typer(delivery_cli.routes_app, name="routes")
 for _name, _command in billing_cli.account_commands:
     account_app.command(_name)(_command)
 

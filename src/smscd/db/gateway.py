@@ -69,6 +69,13 @@ class Transaction(Reads):
     async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """Run one statement once per row of parameters (the driver's executemany)."""
 
+    @abstractmethod
+    async def allocate_ids(self, table: str, column: str, count: int) -> list[int]:
+        """``count`` new values of ``table``'s integer key ``column``, for rows this unit
+        of work inserts with their keys given (so that it can refer to them, a ledger
+        charge to its message, without a round trip per row). ``table`` and ``column``
+        are names from code, never from a request."""
+
 
 @dataclass
 class CommitStats:

@@ -345,6 +345,14 @@ class SqliteTransaction(Transaction):
     async def execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._check().executemany(sql, rows)
 
+    async def allocate_ids(self, table: str, column: str, count: int) -> list[int]:
+        # The process holds the database's one writer (the file lock) and units run one
+        # after another on this connection: the largest key cannot move under us, and
+        # SQLite itself gives a rowid key max + 1.
+        row = self._check().execute(f"SELECT COALESCE(MAX({column}), 0) FROM {table}").fetchone()
+        first = int(row[0]) + 1
+        return list(range(first, first + count))
+
 
 class SqliteDatabase(Database):
     dialect = "sqlite"

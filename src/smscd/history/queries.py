@@ -52,3 +52,21 @@ def history(query: HistoryQuery) -> tuple[str, list[Any]]:
     )
     args.append(query.limit)
     return sql, args
+
+
+STATUS_COLUMNS = (
+    "status, last_ts, err, send_ts, phone, mccmnc, country, operator, region, cost,"
+    " sender_id, message, comment, type, format, balance, sms_cnt"
+)
+# The newest message of the account with the client's (id, phone): ix_messages_client.
+# ``mail`` <> 2: not deleted (history/tables.py HIDDEN).
+STATUS = (
+    f"SELECT {STATUS_COLUMNS} FROM messages"
+    " WHERE account_id = ? AND id = ? AND phone = ? AND ref = ? AND mail <> 2"
+    " ORDER BY int_id DESC LIMIT 1"
+)
+# Deleting hides a finished message (a tombstone: history pages may start from it).
+DELETE = (
+    "UPDATE messages SET mail = 2 WHERE account_id = ? AND id = ? AND phone = ? AND ref = ?"
+    " AND mail <> 2 AND state NOT IN ('queued', 'sending')"
+)

@@ -1,4 +1,5 @@
-"""Writing sent messages (the demo seeder now; the sending path next), inside a unit of work.
+"""Writing sent messages (send.php's accepted messages, the demo seeder's history), inside a
+unit of work.
 
 ``send_ts`` is when the message is (or was) to be sent: written once, at acceptance, and
 never changed, because history orders and pages by it (queries.py). Ids may be allocated in
@@ -7,11 +8,13 @@ any order relative to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from smscd.db.gateway import Transaction
 from smscd.formats import EMAIL_FORMAT
+from smscd.segments import crc
 
 COLUMNS = (
     "account_id", "id", "mail", "phone", "format", "type", "status", "err", "send_ts",
@@ -31,3 +34,61 @@ async def insert_messages(tx: Transaction, rows: Iterable[Mapping[str, Any]]) ->
     if batch:
         await tx.execute_many(INSERT, batch)
     return len(batch)
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A message send.php accepts: a history row and its place in the delivery queue."""
+
+    account_id: int
+    id: int  # the send's id (0 with a textual ``ref``)
+    ref: str  # the client's textual id, or ''
+    phone: str  # digits, or an e-mail address (format 8)
+    format: int
+    status: int  # -1 waiting, or a final status for a message refused at once
+    err: int
+    send_ts: int  # when it is to be sent (history's order; never changes)
+    last_ts: int  # when its status last changed: acceptance
+    mccmnc: str
+    country: str
+    operator: str
+    region: str
+    cost: int  # hundredths of the account's currency
+    sender_id: str
+    message: str
+    comment: str
+    sms_cnt: int
+    state: str  # "queued", or a final state
+    valid_until: int  # not delivered by then: expired
+    connector: str  # the route's connector chosen at acceptance ('' none)
+    balance: int  # 1 main, 2 second
+
+
+QUEUE_COLUMNS = (
+    "int_id", "account_id", "id", "ref", "mail", "phone", "format", "type", "status", "err",
+    "send_ts", "last_ts", "mccmnc", "country", "operator", "region", "cost", "sender_id",
+    "message", "comment", "sms_cnt", "crc", "state", "run_at", "valid_until", "connector",
+    "balance",
+)  # fmt: skip
+QUEUE_INSERT = (
+    f"INSERT INTO messages ({', '.join(QUEUE_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(QUEUE_COLUMNS))})"
+)
+API_TYPE = 0  # history's ``type``: sent through the HTTP API (docs/api.md)
+
+
+async def queue_messages(tx: Transaction, messages: Sequence[NewMessage]) -> list[int]:
+    """Insert accepted messages, queued for delivery at their ``send_ts``; their int_ids,
+    in the order given."""
+    if not messages:
+        return []
+    int_ids = await tx.allocate_ids("messages", "int_id", len(messages))
+    rows = [
+        (int_id, m.account_id, m.id, m.ref, int(m.format == EMAIL_FORMAT), m.phone, m.format,
+         API_TYPE, m.status, m.err, m.send_ts, m.last_ts, m.mccmnc, m.country, m.operator,
+         m.region, m.cost, m.sender_id, m.message, m.comment, m.sms_cnt, crc(m.message),
+         m.state, m.send_ts, m.valid_until, m.connector, m.balance)
+        for int_id, m in zip(int_ids, messages, strict=True)
+    ]  # fmt: skip
+    await tx.execute_many(QUEUE_INSERT, rows)
+    return int_ids

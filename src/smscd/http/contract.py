@@ -88,7 +88,9 @@ ERROR_SCHEMA: dict[str, Any] = {
     "required": ["error", "error_code"],
     "properties": {
         "error": {"type": "string"},
-        "error_code": {"type": "integer", "enum": [1, 2, 3, 4, 9]},
+        "error_code": {"type": "integer", "enum": [1, 2, 3, 4, 5, 6, 7, 8, 9]},
+        # send.php's errors about one send (3, 6, 7, 8) carry its id.
+        "id": {"type": ["integer", "string"]},
     },
     "additionalProperties": False,
 }

@@ -10,7 +10,7 @@ HTTP method is answered; only POST has its body read (as PHP does) **[ours]**.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,13 +66,21 @@ class Action:
     ``parameters`` and ``reply`` (the JSON Schema of its fmt=3 reply) are what the
     published API description says of it."""
 
-    flag: str
+    flag: str  # '' for a path's only action, or its last: taken when no flag chose another
     name: str
     handler: Handler
     summary: str
     parameters: tuple[Parameter, ...] = ()
     reply: Mapping[str, Any] = field(default_factory=dict)
     windows: tuple[Window, ...] = ()
+    # Chooses the action by its parameters' shape where there is no flag (status.php's
+    # list form); checked before the flag.
+    when: Callable[[Params], bool] | None = None
+
+    def chosen_by(self, params: Params) -> bool:
+        if self.when is not None:
+            return self.when(params)
+        return not self.flag or params.flag(self.flag)
 
 
 class Running:
@@ -95,7 +103,9 @@ class Endpoint:
         # its declared parameters. Not the credentials or charset (compat.md), and not
         # names the action does not read, which would make every request a new one.
         self._compared = {
-            action.name: frozenset({action.flag, "fmt", *(p.name for p in action.parameters)})
+            action.name: frozenset(
+                {action.flag, "fmt", *(p.name for p in action.parameters)} - {""}
+            )
             for action in self._actions
         }
 
@@ -145,7 +155,7 @@ class Endpoint:
         except AuthorisationError:
             await guard.failed(address, now)  # error 4 instead when the address is blocked
             raise
-        action = next((action for action in self._actions if parsed.flag(action.flag)), None)
+        action = next((action for action in self._actions if action.chosen_by(parsed)), None)
         if action is None:
             raise ParametersError("no known action flag")
         names = self._compared[action.name]

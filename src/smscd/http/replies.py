@@ -146,16 +146,25 @@ def render_records(layout: Layout, records: Sequence[Record], fmt: int) -> str:
 
 
 def render_error(error: ApiError, fmt: int) -> str:
-    """The body of ``error`` in ``fmt`` (the reference's error layouts)."""
+    """The body of ``error`` in ``fmt`` (the reference's error layouts); an error about one
+    send carries its id (sending.md): ``ERROR = 7 (invalid number), ID - 541``,
+    ``541,-7``, ``<id>541</id>``, ``"id": 541``."""
+    send_id = error.send_id
     if fmt == 1:
-        return f"0,-{error.code}"
+        return f"{0 if send_id is None else one_line(send_id)},-{error.code}"
     if fmt == 2:
+        sent = "" if send_id is None else f"<id>{xml_text(send_id)}</id>\n"
         return (
             f"<result>\n<error>{xml_text(error.text)}</error>\n"
-            f"<error_code>{error.code}</error_code>\n</result>"
+            f"<error_code>{error.code}</error_code>\n{sent}</result>"
         )
     if fmt == 3:
-        return json_text({"error": error.text, "error_code": error.code})
+        body: dict[str, Value] = {"error": error.text, "error_code": error.code}
+        if send_id is not None:
+            body["id"] = send_id
+        return json_text(body)
+    if send_id is not None:
+        return f"ERROR = {error.code} ({error.text}), ID - {one_line(send_id)}"
     return f"ERROR = {error.code} ({error.text})"
 
 

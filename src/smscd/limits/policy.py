@@ -3,7 +3,8 @@
 compat.md, "Rate limits": history more than 3 identical requests a minute or more than 30 an
 hour; incoming, tariffs and short links more than 3 identical a minute; statistics more than 3
 a minute whatever the parameters; the operator more than 3 identical or more than 100 of any
-kind a minute; every endpoint fifteen or more requests at once. Every number is a setting
+kind a minute; every endpoint fifteen or more requests at once. sending.md adds send.php,
+status.php and balance.php's (below, ``SEND_IDENTICAL`` ...). Every number is a setting
 (``SMSCD_LIMIT_<NAME>``) and can be overridden per account (``smscd limits set``); 0 means no
 limit. docs/protection.md is the user's page.
 
@@ -30,6 +31,11 @@ IDENTICAL_PER_MINUTE = "identical_per_minute"
 HISTORY_PER_HOUR = "history_per_hour"
 STAT_PER_MINUTE = "stat_per_minute"
 OPERATOR_PER_MINUTE = "operator_per_minute"
+SEND_IDENTICAL_PER_MINUTE = "send_identical_per_minute"
+COST_IDENTICAL_PER_MINUTE = "cost_identical_per_minute"
+STATUS_IDENTICAL_PER_MINUTE = "status_identical_per_minute"
+STATUS_LIST_PER_MINUTE = "status_list_per_minute"
+BALANCE_PER_MINUTE = "balance_per_minute"
 IN_FLIGHT = "in_flight"
 
 LIMIT_NAMES = (
@@ -37,6 +43,11 @@ LIMIT_NAMES = (
     HISTORY_PER_HOUR,
     STAT_PER_MINUTE,
     OPERATOR_PER_MINUTE,
+    SEND_IDENTICAL_PER_MINUTE,
+    COST_IDENTICAL_PER_MINUTE,
+    STATUS_IDENTICAL_PER_MINUTE,
+    STATUS_LIST_PER_MINUTE,
+    BALANCE_PER_MINUTE,
     IN_FLIGHT,
 )
 
@@ -54,6 +65,14 @@ IDENTICAL = Window(IDENTICAL_PER_MINUTE, 60.0, identical=True)
 HISTORY = Window(HISTORY_PER_HOUR, 3600.0, identical=False)
 STAT = Window(STAT_PER_MINUTE, 60.0, identical=False)
 OPERATOR = Window(OPERATOR_PER_MINUTE, 60.0, identical=False)
+# The sending side (sending.md): the same send more than once a minute, the same cost
+# request more than 5 times, the same message's status more than 5 times, more than one
+# status list, more than 10 balance requests a minute.
+SEND_IDENTICAL = Window(SEND_IDENTICAL_PER_MINUTE, 60.0, identical=True)
+COST_IDENTICAL = Window(COST_IDENTICAL_PER_MINUTE, 60.0, identical=True)
+STATUS_IDENTICAL = Window(STATUS_IDENTICAL_PER_MINUTE, 60.0, identical=True)
+STATUS_LIST = Window(STATUS_LIST_PER_MINUTE, 60.0, identical=False)
+BALANCE = Window(BALANCE_PER_MINUTE, 60.0, identical=False)
 
 # Which windows an action counts against is the action's own declaration (its ``windows``,
 # http/endpoint.py); a new action names its windows there and never edits this module.

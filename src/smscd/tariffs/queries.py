@@ -32,3 +32,12 @@ def codes(account_id: int) -> tuple[str, list[Any]]:
     """The account's individual prices, in mccmnc order."""
     sql = "SELECT mccmnc, cost FROM account_prices WHERE account_id = ? ORDER BY mccmnc"
     return sql, [account_id]
+
+
+def pricing_zones(plan_id: int) -> tuple[str, list[Any]]:
+    """The plan's zones as pricing needs them: mcc, mnc, then a price per channel."""
+    sql = (
+        "SELECT mcc, mnc, api, mass, mms, hlr, call FROM tariff_zones WHERE plan_id = ?"
+        " ORDER BY position"
+    )
+    return sql, [plan_id]

@@ -1,0 +1,105 @@
+"""The queue's SQL: the claim, and one guarded statement per transition.
+
+Each transition's WHERE holds its precondition (the state it leaves, and for a claimed
+message ``claimed_by`` = this worker), so a transition that lost a race (a lease that
+expired and was rescued, a receipt that came first) changes nothing; the caller counts
+such misses and never raises. Each sets the public ``status``, ``err`` and ``last_ts`` in
+the same statement. ``:now`` is always a parameter, never the database's clock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smscd.db.gateway import Dialect
+
+CLAIMED_COLUMNS = "int_id, account_id, phone, message, sender_id, format, attempt"
+
+
+def claim(dialect: Dialect, connector: str, now: int, limit: int, worker: str,
+          lease_until: int) -> tuple[str, list[Any]]:  # fmt: skip
+    """Take up to ``limit`` due messages of ``connector`` (ix_messages_queue), oldest
+    first: ``sending`` under this worker's lease, one more attempt. PostgreSQL skips rows
+    another worker is claiming (FOR UPDATE SKIP LOCKED; the CTE keeps the LIMIT exact);
+    SQLite has one writer at a time."""
+    due = (
+        "SELECT int_id FROM messages WHERE state = 'queued' AND connector = ? AND run_at <= ?"
+        " ORDER BY run_at, int_id LIMIT ?"
+    )
+    if dialect == "postgresql":
+        sql = (
+            f"WITH due AS ({due} FOR UPDATE SKIP LOCKED)"
+            " UPDATE messages m SET state = 'sending', attempt = m.attempt + 1,"
+            " claimed_by = ?, lease_until = ? FROM due WHERE m.int_id = due.int_id"
+            f" RETURNING {', '.join('m.' + c.strip() for c in CLAIMED_COLUMNS.split(','))}"
+        )
+        return sql, [connector, now, limit, worker, lease_until]
+    sql = (
+        "UPDATE messages SET state = 'sending', attempt = attempt + 1, claimed_by = ?,"
+        f" lease_until = ? WHERE int_id IN ({due}) RETURNING {CLAIMED_COLUMNS}"
+    )
+    return sql, [worker, lease_until, connector, now, limit]
+
+
+# Handed to the carrier: status 0, waiting for a receipt. Params: peer_id, now, int_id, worker.
+MARK_SUBMITTED = (
+    "UPDATE messages SET state = 'submitted', status = 0, err = 0, last_ts = ?, peer_id = ?,"
+    " lease_until = NULL, claimed_by = NULL"
+    " WHERE int_id = ? AND state = 'sending' AND claimed_by = ?"
+)
+# Back to the queue for a later try. Params: run_at, attempt spent (0/1), int_id, worker.
+RETRY_AT = (
+    "UPDATE messages SET state = 'queued', run_at = ?, attempt = attempt - 1 + ?,"
+    " lease_until = NULL, claimed_by = NULL"
+    " WHERE int_id = ? AND state = 'sending' AND claimed_by = ?"
+)
+# Failed before reaching an operator. Params: status, err, now, int_id, worker.
+MARK_FAILED = (
+    "UPDATE messages SET state = 'failed', status = ?, err = ?, last_ts = ?,"
+    " lease_until = NULL, claimed_by = NULL"
+    " WHERE int_id = ? AND state = 'sending' AND claimed_by = ?"
+)
+# A receipt: the carrier's final word. Params: state, status, err, now, connector, peer_id.
+# Also while ``sending``: a receipt may come before the submission's reply was stored.
+FINISH_BY_PEER = (
+    "UPDATE messages SET state = ?, status = ?, err = ?, last_ts = ?,"
+    " lease_until = NULL, claimed_by = NULL"
+    " WHERE connector = ? AND peer_id = ? AND state IN ('sending', 'submitted')"
+    " RETURNING int_id, account_id, phone, sender_id"
+)
+FINISH_BY_ID = (
+    "UPDATE messages SET state = ?, status = ?, err = ?, last_ts = ?,"
+    " lease_until = NULL, claimed_by = NULL"
+    " WHERE int_id = ? AND state IN ('sending', 'submitted')"
+    " RETURNING int_id, account_id, phone, sender_id"
+)
+# Leases: renew this worker's, rescue the expired ones of any worker (lost workers).
+RENEW = (
+    "UPDATE messages SET lease_until = ? WHERE state = 'sending' AND claimed_by = ?"
+    " AND int_id IN ({ids})"
+)
+RESCUE = (
+    "UPDATE messages SET state = 'queued', run_at = ?, lease_until = NULL, claimed_by = NULL"
+    " WHERE state = 'sending' AND lease_until < ?"
+    " RETURNING int_id"
+)
+# Not delivered in time. Queued ones never reached an operator (refunded by the caller);
+# submitted ones did, and stay charged. Params: now, now (valid_until below it).
+EXPIRE_QUEUED = (
+    "UPDATE messages SET state = 'expired', status = 3, err = 0, last_ts = ?"
+    " WHERE state = 'queued' AND valid_until <= ? RETURNING int_id"
+)
+EXPIRE_SUBMITTED = (
+    "UPDATE messages SET state = 'expired', status = 3, err = 245, last_ts = ?"
+    " WHERE state = 'submitted' AND valid_until <= ? RETURNING int_id"
+)
+ATTEMPT = (
+    "INSERT INTO delivery_attempts (int_id, attempt, connector, ts, outcome, detail)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+# A connector's messages still waiting for a receipt (the simulator resumes them).
+OUTSTANDING = (
+    "SELECT m.int_id, m.account_id, m.phone, m.sender_id, m.format, s.received_ts"
+    " FROM messages m JOIN simulated_messages s ON s.int_id = m.int_id"
+    " WHERE m.state = 'submitted' AND m.connector = ?"
+)

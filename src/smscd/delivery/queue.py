@@ -1,0 +1,302 @@
+"""The delivery workers: claim due messages, hand them to their connectors, record what
+became of them; apply receipts and incoming messages; expire, rescue and retry.
+
+One :class:`Delivery` component runs in each process that delivers (``smscd serve`` by
+default, ``smscd worker`` for a separate tier). Several may share one database: on
+PostgreSQL their claims skip each other's rows (``FOR UPDATE SKIP LOCKED``); on SQLite the
+one writer serialises them. Every change is a guarded statement (delivery/queries.py), so a
+worker that lost its lease, or a receipt that came twice, changes nothing.
+
+A worker that dies mid-batch loses nothing: its claimed rows keep ``sending`` until their
+lease runs out, then maintenance returns them to the queue and another worker sends them.
+A message the carrier had already taken may so be sent twice: the window is the time
+between the carrier's answer and the commit of ``submitted`` (docs/sending.md,
+"Duplicates").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import random
+import secrets
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from smscd import billing, incoming
+from smscd.db.gateway import Database, Transaction
+from smscd.delivery import queries, retry, states
+from smscd.delivery.connectors.base import (
+    Connector,
+    Final,
+    Outgoing,
+    Receipt,
+    Reply,
+    Result,
+    Submitted,
+)
+from smscd.delivery.connectors.simulator import Rules, Simulator
+from smscd.settings import Settings
+
+log = logging.getLogger("smscd.delivery")
+
+FINAL_STATUS = {
+    Final.DELIVERED: (states.State.DELIVERED, states.DELIVERED),
+    Final.UNDELIVERABLE: (states.State.FAILED, states.UNDELIVERABLE),
+    Final.EXPIRED: (states.State.EXPIRED, states.EXPIRED),
+}
+CONNECTORS = "SELECT name, kind, config FROM connectors ORDER BY name"
+
+
+@dataclass
+class Counters:
+    """What this worker has done (tests, benchmarks, metrics)."""
+
+    claimed: int = 0
+    submitted: int = 0
+    retried: int = 0
+    failed: int = 0
+    lease_lost: int = 0
+    receipts: int = 0
+    expired: int = 0
+    rescued: int = 0
+    replies: int = 0
+    by_connector: dict[str, int] = field(default_factory=dict)
+
+
+class Delivery:
+    """The delivery worker of one process (a component: smscd/components.py)."""
+
+    name = "delivery"
+
+    def __init__(self, settings: Settings, db: Database,
+                 clock: Callable[[], float] = time.time) -> None:  # fmt: skip
+        self._settings = settings
+        self._db = db
+        self._clock = clock
+        self.worker = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.connectors: dict[str, Connector] = {}
+        self._configs: dict[str, tuple[str, str]] = {}
+        self._policy = retry.Policy(settings.retry_base_seconds, settings.retry_max_seconds,
+                                    settings.delivery_max_attempts)  # fmt: skip
+        self._rng = random.Random()
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._in_flight: set[int] = set()
+        self._last_maintenance = 0.0
+        self.counters = Counters()
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.refresh_connectors()
+        self._task = asyncio.create_task(self._run(), name="smscd-delivery")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for connector in list(self.connectors.values()):
+            try:
+                await connector.stop()
+            except Exception:
+                log.exception("connector %s failed to stop", connector.name)
+        self.connectors.clear()
+        self._configs.clear()
+
+    def wake(self) -> None:
+        """Look for due messages now (send.php calls it after queueing)."""
+        self._wake.set()
+
+    async def refresh_connectors(self) -> None:
+        """Start connectors added since, restart changed ones, stop removed ones."""
+        rows = {str(n): (str(k), str(c)) for n, k, c in await self._db.fetch_all(CONNECTORS, [])}
+        for name in [n for n in self.connectors if self._configs.get(n) != rows.get(n)]:
+            await self.connectors.pop(name).stop()
+            self._configs.pop(name, None)
+        for name, (kind, config) in rows.items():
+            if name in self.connectors:
+                continue
+            connector = self._build(name, kind, config)
+            if connector is None:
+                continue
+            await connector.start()
+            self.connectors[name] = connector
+            self._configs[name] = (kind, config)
+
+    def _build(self, name: str, kind: str, config: str) -> Connector | None:
+        if kind == "simulator":
+            return Simulator(name, Rules.parse(config), self._db, self, self._clock)
+        log.error("connector %s has a kind this version cannot run: %s", name, kind)
+        return None
+
+    # -- the loop -------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        poll = self._settings.delivery_poll_seconds
+        while True:
+            moved = 0
+            try:
+                if (
+                    self._clock() - self._last_maintenance
+                    >= self._settings.delivery_maintenance_seconds
+                ):
+                    await self.maintain()
+                moved = await self.dispatch_once()
+            except Exception:
+                log.exception("delivery round failed; next in %g s", poll)
+            if not moved:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=poll)
+
+    async def dispatch_once(self) -> int:
+        """One round: for each connector, claim what it can take and submit it; how many
+        messages were claimed."""
+        total = 0
+        for connector in list(self.connectors.values()):
+            room = min(connector.capacity(), self._settings.delivery_batch)
+            if room <= 0:
+                continue
+            claimed = await self._claim(connector.name, room)
+            if claimed:
+                total += len(claimed)
+                await self._submit(connector, claimed)
+        return total
+
+    async def _claim(self, connector: str, limit: int) -> list[Outgoing]:
+        now = int(self._clock())
+        sql, args = queries.claim(self._db.dialect, connector, now, limit, self.worker,
+                                  now + int(self._settings.delivery_lease_seconds))  # fmt: skip
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(sql, args)
+        claimed = [
+            Outgoing(int(i), int(a), str(p), str(m), str(s), int(f), int(t))
+            for i, a, p, m, s, f, t in rows
+        ]
+        self.counters.claimed += len(claimed)
+        self._in_flight.update(m.int_id for m in claimed)
+        return claimed
+
+    async def _submit(self, connector: Connector, claimed: list[Outgoing]) -> None:
+        max_attempts = self._policy.max_attempts
+        ready = [m for m in claimed if m.attempt <= max_attempts]
+        results = await asyncio.gather(*(self._one(connector, m) for m in ready))
+        outcomes = list(zip(ready, results, strict=True)) + [
+            (m, Submitted(Result.TEMPORARY, detail="attempts used up"))
+            for m in claimed if m.attempt > max_attempts
+        ]  # fmt: skip
+        try:
+            await self._record(connector.name, outcomes)
+        finally:
+            self._in_flight.difference_update(m.int_id for m in claimed)
+
+    async def _one(self, connector: Connector, message: Outgoing) -> Submitted:
+        try:
+            return await connector.submit(message)
+        except Exception as exc:  # a connector bug: the message is retried, not lost
+            log.exception("connector %s failed on message %s", connector.name, message.int_id)
+            return Submitted(Result.TEMPORARY, detail=f"connector error: {type(exc).__name__}")
+
+    async def _record(self, connector: str, outcomes: list[tuple[Outgoing, Submitted]]) -> None:
+        now = self._clock()
+        refunds: list[int] = []
+        async with self._db.transaction() as tx:
+            for message, submitted in outcomes:
+                changed, outcome = await self._transition(tx, message, submitted, now, refunds)
+                if not changed:
+                    self.counters.lease_lost += 1
+                    log.info("message %s: lease lost before %s was recorded", message.int_id,
+                             outcome)  # fmt: skip
+                await tx.execute(queries.ATTEMPT, [
+                    message.int_id, message.attempt, connector, int(now), outcome,
+                    submitted.detail[:255],
+                ])  # fmt: skip
+            if refunds:
+                await billing.refund_messages(tx, refunds)
+        count = self.counters.by_connector
+        count[connector] = count.get(connector, 0) + len(outcomes)
+
+    async def _transition(self, tx: Transaction, message: Outgoing, submitted: Submitted,
+                          now: float, refunds: list[int]) -> tuple[bool, str]:  # fmt: skip
+        if submitted.result == Result.ACCEPTED:
+            self.counters.submitted += 1
+            changed = await tx.execute(queries.MARK_SUBMITTED, [
+                int(now), submitted.peer_id, message.int_id, self.worker])  # fmt: skip
+            return bool(changed), submitted.result.value
+        decision = retry.after(submitted.result, submitted.err, message.attempt, now,
+                               self._policy, self._rng)  # fmt: skip
+        if isinstance(decision, retry.Retry):
+            self.counters.retried += 1
+            changed = await tx.execute(queries.RETRY_AT, [
+                decision.at, int(decision.spend_attempt), message.int_id, self.worker])  # fmt: skip
+            return bool(changed), submitted.result.value
+        self.counters.failed += 1
+        changed = await tx.execute(queries.MARK_FAILED, [
+            states.UNDELIVERABLE, decision.err, int(now), message.int_id, self.worker])  # fmt: skip
+        if changed:
+            refunds.append(message.int_id)  # it never reached an operator
+        return bool(changed), submitted.result.value
+
+    # -- what connectors report (the Sink) ------------------------------------------------
+
+    async def receipts(self, receipts: list[Receipt]) -> set[str]:
+        taken: set[str] = set()
+        async with self._db.transaction() as tx:
+            for receipt in receipts:
+                state, status = FINAL_STATUS[receipt.final]
+                values = [state.value, status, receipt.err, receipt.at]
+                if receipt.int_id is not None:
+                    rows = await tx.fetch_all(queries.FINISH_BY_ID, [*values, receipt.int_id])
+                else:
+                    rows = await tx.fetch_all(
+                        queries.FINISH_BY_PEER, [*values, receipt.connector, receipt.peer_id]
+                    )
+                if rows:
+                    taken.add(receipt.peer_id)
+        self.counters.receipts += len(taken)
+        return taken
+
+    async def replies(self, replies: list[Reply]) -> None:
+        rows = [
+            {"account_id": r.account_id, "received_ts": r.at, "sent_ts": r.sent,
+             "phone": r.phone, "to_phone": r.to, "message": r.text}
+            for r in replies
+        ]  # fmt: skip
+        async with self._db.transaction() as tx:
+            await incoming.receive(tx, rows)
+        self.counters.replies += len(rows)
+
+    # -- maintenance ----------------------------------------------------------------------
+
+    async def maintain(self) -> None:
+        """Renew this worker's leases, rescue expired ones, expire what is overdue, and
+        follow connector changes."""
+        now = int(self._clock())
+        self._last_maintenance = now
+        lease = int(self._settings.delivery_lease_seconds)
+        async with self._db.transaction() as tx:
+            if self._in_flight:
+                ids = sorted(self._in_flight)
+                await tx.execute(queries.RENEW.format(ids=", ".join("?" * len(ids))),
+                                 [now + lease, self.worker, *ids])  # fmt: skip
+            rescued = await tx.fetch_all(queries.RESCUE, [now, now])
+            expired_queued = [int(r[0]) for r in await tx.fetch_all(
+                queries.EXPIRE_QUEUED, [now, now])]  # fmt: skip
+            expired_submitted = await tx.fetch_all(queries.EXPIRE_SUBMITTED, [now, now])
+            if expired_queued:
+                await billing.refund_messages(tx, expired_queued)  # never reached an operator
+        self.counters.rescued += len(rescued)
+        self.counters.expired += len(expired_queued) + len(expired_submitted)
+        if rescued:
+            log.warning("rescued %s messages whose worker lost its lease", len(rescued))
+        await self.refresh_connectors()
+
+    def health(self) -> dict[str, object]:
+        return {name: connector.health() for name, connector in self.connectors.items()}

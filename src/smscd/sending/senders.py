@@ -1,0 +1,88 @@
+"""Sender names: those registered for an account, and its default (sending.md ``sender``).
+
+The request path asks :func:`resolve` for the name a send goes out under; the CLI's
+``smscd sender add|list|remove`` keeps the list (synchronous, cold). A name is up to 11
+Latin letters, digits, spaces and ``.-_!&`` with at least one letter, or up to 15 digits
+(optionally after ``+``) **[ours]**: what an alphanumeric or numeric originator can carry.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from smscd.accounts.tables import accounts
+from smscd.db.gateway import Reads
+from smscd.errors import AdminError, MessageDeniedError
+from smscd.sending import queries
+from smscd.sending.tables import senders
+
+_ALPHANUMERIC = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 .\-_!&]{1,11}")
+_NUMERIC = re.compile(r"\+?[0-9]{1,15}")
+NO_NAME = ("", ".")  # ``sender=`` or ``sender=.``: send without a name
+
+
+class SenderError(AdminError):
+    """A sender name that cannot be registered or removed; the message says why."""
+
+
+def valid_name(name: str) -> bool:
+    return bool(_ALPHANUMERIC.fullmatch(name) or _NUMERIC.fullmatch(name))
+
+
+async def resolve(db: Reads, account_id: int, asked: str | None, send_id: int | str) -> str:
+    """The name to send under: the account's default when ``asked`` is None, none for
+    ``''`` or ``.``, else ``asked`` if registered for the account (error 6 otherwise)."""
+    if asked is None:
+        row = await db.fetch_one(queries.DEFAULT_SENDER, [account_id])
+        return str(row[0]) if row is not None else ""
+    if asked in NO_NAME:
+        return ""
+    if await db.fetch_one(queries.SENDER, [account_id, asked]) is None:
+        raise MessageDeniedError(send_id, f"sender {asked!r} not registered")
+    return asked
+
+
+# Administration (the CLI).
+
+
+def add(conn: Connection, account_id: int, name: str, make_default: bool = False) -> None:
+    if not valid_name(name):
+        raise SenderError(
+            f"{name!r}: a sender name is up to 11 Latin letters, digits, spaces and .-_!& "
+            "(with a letter), or up to 15 digits"
+        )
+    known = conn.execute(
+        select(senders.c.name).where(senders.c.account_id == account_id, senders.c.name == name)
+    ).first()
+    if known is None:
+        conn.execute(insert(senders).values(account_id=account_id, name=name))
+    if make_default:
+        conn.execute(
+            update(accounts).where(accounts.c.id == account_id).values(default_sender=name)
+        )
+
+
+def remove(conn: Connection, account_id: int, name: str) -> None:
+    gone = conn.execute(
+        delete(senders).where(senders.c.account_id == account_id, senders.c.name == name)
+    ).rowcount
+    if not gone:
+        raise SenderError(f"no sender name {name!r}")
+    conn.execute(
+        update(accounts)
+        .where(accounts.c.id == account_id, accounts.c.default_sender == name)
+        .values(default_sender="")
+    )
+
+
+def listed(conn: Connection, account_id: int) -> tuple[list[str], str]:
+    """The account's names in order, and its default ('' none)."""
+    names = conn.execute(
+        select(senders.c.name).where(senders.c.account_id == account_id).order_by(senders.c.name)
+    ).scalars()
+    default = conn.execute(
+        select(accounts.c.default_sender).where(accounts.c.id == account_id)
+    ).scalar_one()
+    return list(names), str(default)
