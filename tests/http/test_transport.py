@@ -171,3 +171,50 @@ def test_a_bad_content_length_is_error_1(client, account, length):
         "/sys/get.php?fmt=1", content=b"get_messages=1", headers={"content-length": length}
     )
     assert (reply.status_code, reply.text) == (200, "0,-1")
+
+
+# docs/api.md: "A repeated name: the last value wins", and query and body are "merged, the
+# body winning". For fmt and charset too: only the value that wins is judged, in any
+# placement (twice in the query, query then body, twice in the body). Wrong credentials make
+# the reply show the format it was written in.
+PLACEMENTS = {"query twice": (2, 0), "query then body": (1, 1), "body twice": (0, 2)}
+FMT_VALUES = ["9", "3", "1", ""]
+WRONG_CREDENTIALS = {
+    0: "ERROR = 2 (authorise error)",
+    1: "0,-2",
+    3: '{"error": "authorise error", "error_code": 2}',
+}
+
+
+def _post(client, values, placement, name):
+    in_query, _ = PLACEMENTS[placement]
+    pairs = [f"{name}={value}" for value in values]
+    query = "&".join(["get_messages=1&login=nobody-at-all&psw=x", *pairs[:in_query]])
+    return client.post(
+        f"/sys/get.php?{query}",
+        content="&".join(pairs[in_query:]),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+
+
+@pytest.mark.parametrize("placement", PLACEMENTS)
+@pytest.mark.parametrize("first", FMT_VALUES)
+@pytest.mark.parametrize("last", FMT_VALUES)
+def test_the_last_fmt_wins(client, placement, first, last):
+    reply = _post(client, [first, last], placement, "fmt")
+    expected = WRONG_CREDENTIALS[int(last or 0)] if last != "9" else "ERROR = 1 (parameters error)"
+    assert reply.text == expected
+
+
+@pytest.mark.parametrize("placement", PLACEMENTS)
+@pytest.mark.parametrize("first", ["latin-9", "utf-8", "koi8-r", "CP1251"])
+@pytest.mark.parametrize("last", ["latin-9", "utf-8", "koi8-r", "CP1251"])
+def test_the_last_charset_wins(client, placement, first, last):
+    reply = _post(client, [first, last], placement, "charset")
+    if last == "latin-9":  # an unknown charset: error 1, written in windows-1251
+        assert reply.text == "ERROR = 1 (parameters error)"
+        assert reply.headers["content-type"] == "text/plain; charset=windows-1251"
+    else:
+        assert reply.text == "ERROR = 2 (authorise error)"
+        name = {"CP1251": "windows-1251"}.get(last, last)
+        assert reply.headers["content-type"] == f"text/plain; charset={name}"

@@ -118,11 +118,12 @@ class Endpoint:
             if len(query) > services.settings.max_query_bytes:
                 raise ParametersError("query string too long")
             pairs += await body_pairs(request, services.max_body_bytes)
-            fmt = params.fmt_of(pairs) or 0
-            found_charset = params.charset_of(pairs)
-            if found_charset is None or params.fmt_of(pairs) is None:
+            # docs/api.md: an unknown fmt is error 1 written in fmt 0, an unknown charset
+            # error 1 written in windows-1251; only the value that wins is judged.
+            found_fmt, found_charset = params.fmt_of(pairs), params.charset_of(pairs)
+            fmt, charset = found_fmt or 0, found_charset or charsets.DEFAULT
+            if found_fmt is None or found_charset is None:
                 raise ParametersError("unknown fmt or charset")
-            charset = found_charset
             parsed = Params(params.decode(pairs, charset), fmt, charset)
             reply = await self._handle(services, parsed, request)
             return _reply(replies.render(reply, fmt), fmt, charset)

@@ -97,28 +97,27 @@ FORMATS = (0, 1, 2, 3)  # fmt: 0 text, 1 comma-separated, 2 XML, 3 JSON
 _FMT = {"": 0, **{str(fmt): fmt for fmt in FORMATS}}
 
 
+def _last(pairs: Iterable[tuple[bytes, bytes]], name: bytes) -> bytes | None:
+    """The value of the last pair named ``name`` (the one that wins), or None."""
+    found = None
+    for pair_name, value in pairs:
+        if pair_name == name:
+            found = value
+    return found
+
+
 def charset_of(pairs: Iterable[tuple[bytes, bytes]]) -> Charset | None:
-    """The charset the request names (last one wins); None when it names an unknown one."""
-    chosen = charsets.DEFAULT
-    for name, value in pairs:
-        if name == b"charset":
-            found = charsets.lookup(value.decode("latin-1"))
-            if found is None:
-                return None
-            chosen = found
-    return chosen
+    """The charset the request names (the last ``charset`` wins, docs/api.md); None when
+    that one is unknown."""
+    value = _last(pairs, b"charset")
+    return charsets.DEFAULT if value is None else charsets.lookup(value.decode("latin-1"))
 
 
 def fmt_of(pairs: Iterable[tuple[bytes, bytes]]) -> int | None:
-    """The reply format the request asks for (last one wins); None when it is not 0-3."""
-    chosen = 0
-    for name, value in pairs:
-        if name == b"fmt":
-            found = _FMT.get(value.decode("latin-1").strip())
-            if found is None:
-                return None
-            chosen = found
-    return chosen
+    """The reply format the request asks for (the last ``fmt`` wins); None when that one is
+    not 0-3."""
+    value = _last(pairs, b"fmt")
+    return 0 if value is None else _FMT.get(value.decode("latin-1").strip())
 
 
 def decode(pairs: Pairs, charset: Charset) -> dict[str, str]:
