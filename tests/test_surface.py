@@ -26,10 +26,11 @@ def test_route_table():
         ("/sys/get.php", ("any method",), ("get_messages", "get_answers", "get_stat", "get_price")),
         ("/sys/info.php", ("any method",), ("get_operator",)),
         ("/sys/tinyurls.php", ("any method",), ("tinyurls get", "tinyurls add")),
+        ("/sys/{name}.php", ("any method",), ()),
         ("/healthz", ("GET", "HEAD"), ()),
         ("/openapi.json", ("GET", "HEAD"), ()),
         ("/docs", ("GET", "HEAD"), ()),
-        ("/{code}", ("GET", "HEAD"), ()),
+        ("/{code:path}", ("GET", "HEAD"), ()),
     ]
 
 

@@ -218,3 +218,45 @@ def test_the_last_charset_wins(client, placement, first, last):
         assert reply.text == "ERROR = 2 (authorise error)"
         name = {"CP1251": "windows-1251"}.get(last, last)
         assert reply.headers["content-type"] == f"text/plain; charset={name}"
+
+
+@pytest.mark.parametrize("path", ["/healthz/", "/docs/", "/openapi.json/", "/sys/get.php/"])
+def test_no_redirect_is_ever_built_from_the_host_header(client, path):
+    reply = client.get(path, headers={"host": "attacker.example"}, follow_redirects=False)
+    assert reply.status_code == 404
+    assert "location" not in reply.headers
+
+
+# compat.md "Transport" [ours]: a /sys/*.php smscd does not serve is error 1 in the requested
+# fmt and charset, HTTP 200 (clients read a 404 body as data); nothing is authenticated.
+@pytest.mark.parametrize(
+    "query,content_type,body",
+    [
+        ("", "text/plain; charset=windows-1251", "ERROR = 1 (parameters error)"),
+        ("fmt=1", "text/plain; charset=windows-1251", "0,-1"),
+        (
+            "fmt=2&charset=koi8-r",
+            "application/xml; charset=koi8-r",
+            "<result>\n<error>parameters error</error>\n<error_code>1</error_code>\n</result>",
+        ),
+        ("fmt=3&charset=utf-8", "application/json; charset=utf-8",
+         '{"error": "parameters error", "error_code": 1}'),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("name", ["jobs", "send", "balance", "x"])
+def test_a_path_smscd_does_not_serve_is_error_1(client, name, query, content_type, body):
+    reply = client.get(f"/sys/{name}.php?login=nobody-at-all&psw=x&{query}")
+    assert (reply.status_code, reply.headers["content-type"], reply.text) == (
+        200,
+        content_type,
+        body,
+    )
+
+
+def test_a_path_smscd_does_not_serve_reads_fmt_from_the_body(client):
+    reply = client.post(
+        "/sys/send.php?login=nobody-at-all&psw=x",
+        content="fmt=3",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert (reply.status_code, reply.text) == (200, '{"error": "parameters error", "error_code": 1}')

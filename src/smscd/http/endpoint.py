@@ -51,11 +51,46 @@ async def body_pairs(request: Request, max_body_bytes: int) -> Pairs:
     return pairs
 
 
-def _reply(body: str, fmt: int, charset: charsets.Charset) -> Response:
-    return Response(
-        replies.encode(body, fmt, charset),
-        headers={"content-type": replies.content_type(fmt, charset)},
-    )
+@dataclass(slots=True)
+class Answering:
+    """The format and charset a reply is written in, as far as the request has said them:
+    fmt 0 and windows-1251 until it names others; an unknown fmt is written as 0 and an
+    unknown charset as windows-1251 (docs/api.md)."""
+
+    fmt: int = 0
+    charset: charsets.Charset = charsets.DEFAULT
+
+    def follow(self, pairs: Pairs) -> None:
+        self.fmt = params.fmt_of(pairs) or 0
+        self.charset = params.charset_of(pairs) or charsets.DEFAULT
+
+    def reply(self, body: str) -> Response:
+        return Response(
+            replies.encode(body, self.fmt, self.charset),
+            headers={"content-type": replies.content_type(self.fmt, self.charset)},
+        )
+
+    def error(self, error: ApiError) -> Response:
+        return self.reply(replies.render_error(error, self.fmt))
+
+
+async def read_params(request: Request, services: Services, answering: Answering) -> Params:
+    """The request's parameters, query and body merged; ``answering`` follows the fmt and
+    charset they ask for as soon as each part is read."""
+    # The query alone first: an error in reading the body is then already written in the
+    # format and charset the query asks for.
+    query = request.scope.get("query_string", b"")
+    pairs = params.urlencoded_pairs(query)
+    answering.follow(pairs)
+    if len(query) > services.settings.max_query_bytes:
+        raise ParametersError("query string too long")
+    pairs += await body_pairs(request, services.max_body_bytes)
+    answering.follow(pairs)
+    # docs/api.md: only the fmt and charset that win are judged.
+    charset = params.charset_of(pairs)
+    if charset is None or params.fmt_of(pairs) is None:
+        raise ParametersError("unknown fmt or charset")
+    return Params(params.decode(pairs, charset), answering.fmt, charset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,34 +139,19 @@ class Endpoint:
         await response(scope, receive, send)
 
     async def respond(self, request: Request) -> Response:
-        fmt, charset = 0, charsets.DEFAULT
+        answering = Answering()
         try:
             services = self._running.services
             if services is None:
                 raise ServiceUnavailableError("not started")
-            # The query alone first: an error in reading the body is then already written
-            # in the format and charset the query asks for.
-            query = request.scope.get("query_string", b"")
-            pairs = params.urlencoded_pairs(query)
-            fmt = params.fmt_of(pairs) or 0
-            charset = params.charset_of(pairs) or charsets.DEFAULT
-            if len(query) > services.settings.max_query_bytes:
-                raise ParametersError("query string too long")
-            pairs += await body_pairs(request, services.max_body_bytes)
-            # docs/api.md: an unknown fmt is error 1 written in fmt 0, an unknown charset
-            # error 1 written in windows-1251; only the value that wins is judged.
-            found_fmt, found_charset = params.fmt_of(pairs), params.charset_of(pairs)
-            fmt, charset = found_fmt or 0, found_charset or charsets.DEFAULT
-            if found_fmt is None or found_charset is None:
-                raise ParametersError("unknown fmt or charset")
-            parsed = Params(params.decode(pairs, charset), fmt, charset)
+            parsed = await read_params(request, services, answering)
             reply = await self._handle(services, parsed, request)
-            return _reply(replies.render(reply, fmt), fmt, charset)
+            return answering.reply(replies.render(reply, answering.fmt))
         except ApiError as error:
-            return _reply(replies.render_error(error, fmt), fmt, charset)
+            return answering.error(error)
         except Exception:
             log.exception("unexpected failure on %s", request.url.path)
-            return _reply(replies.render_error(ServiceUnavailableError(), fmt), fmt, charset)
+            return answering.error(ServiceUnavailableError())
 
     async def _handle(self, services: Services, parsed: Params, request: Request) -> Reply:
         now = services.clock()
@@ -158,3 +178,16 @@ class Endpoint:
             return await action.handler(ApiRequest(parsed, account, services.db, now, services))
         finally:
             await guard.release(slot)
+
+
+class Unserved(Endpoint):
+    """A ``/sys/<name>.php`` that smscd does not serve (compat.md, "Transport" [ours]): error 1
+    in the requested format and charset, HTTP 200, since client libraries read a 404 body as
+    data. Its parameters are read (that is where fmt and charset are), nobody is
+    authenticated."""
+
+    def __init__(self, running: Running) -> None:
+        super().__init__(running, ())
+
+    async def _handle(self, services: Services, parsed: Params, request: Request) -> Reply:
+        raise ParametersError(f"{request.url.path} is not served")
