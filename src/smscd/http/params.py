@@ -86,9 +86,11 @@ class Params:
             raise ParametersError(f"{name} out of range")
         return value
 
-    def listed(self, name: str) -> list[str]:
-        """A comma-separated list (also ``;``), without empty items."""
-        return [item.strip() for item in _LIST_SEP.split(self.get(name)) if item.strip()]
+    def listed(self, name: str, alias: str = "") -> list[str]:
+        """A comma-separated list (also ``;``), without empty items. ``alias``: another name
+        of the parameter, read only when ``name`` is empty or absent (``name`` wins)."""
+        text = self.get(name) or (self.get(alias) if alias else "")
+        return [item.strip() for item in _LIST_SEP.split(text) if item.strip()]
 
 
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
