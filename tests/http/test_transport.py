@@ -259,4 +259,7 @@ def test_a_path_smscd_does_not_serve_reads_fmt_from_the_body(client):
         content="fmt=3",
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
-    assert (reply.status_code, reply.text) == (200, '{"error": "parameters error", "error_code": 1}')
+    assert (reply.status_code, reply.text) == (
+        200,
+        '{"error": "parameters error", "error_code": 1}',
+    )

@@ -239,5 +239,7 @@ def test_phones_is_another_name_of_phone_and_phone_wins(api, make_account):
     account = make_account()
     by_alias = call_json(api, account, path=INFO, get_operator=1, phones="79160000001")
     assert by_alias == operator(api, account, "79160000001")
-    both = call_json(api, account, path=INFO, get_operator=1, phone="79271000000", phones="79160000001")
+    both = call_json(
+        api, account, path=INFO, get_operator=1, phone="79271000000", phones="79160000001"
+    )
     assert both["region"] == "Саратовская обл."

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -29,8 +29,9 @@ from smscd.limits.policy import Window
 log = logging.getLogger("smscd.http")
 
 
-async def body_pairs(request: Request, max_body_bytes: int) -> Pairs:
-    """The pairs of a POST body (urlencoded or multipart); error 1 past ``max_body_bytes``."""
+async def body_pairs(request: Request, max_body_bytes: int, max_pairs: int) -> Pairs:
+    """The pairs of a POST body (urlencoded or multipart); error 1 past ``max_body_bytes`` or
+    ``max_pairs``, or when the body ends before it is whole."""
     pairs: Pairs = []
     if request.method != "POST":
         return pairs
@@ -38,16 +39,23 @@ async def body_pairs(request: Request, max_body_bytes: int) -> Pairs:
     if declared is not None and (not declared.isdigit() or int(declared) > max_body_bytes):
         raise ParametersError("body too large")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > max_body_bytes:
-            raise ParametersError("body too large")
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_body_bytes:
+                raise ParametersError("body too large")
+    except ClientDisconnect:
+        # The client hung up mid-body, or sent a malformed chunked body: the HTTP server
+        # reports both the same way. Nothing unexpected, so no traceback: error 1, which a
+        # client that is gone never reads.
+        log.info("%s: the request body ended before it was whole", request.url.path)
+        raise ParametersError("body ended early") from None
     content_type = request.headers.get("content-type", "")
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type == "multipart/form-data":
-        pairs += params.multipart_pairs(bytes(body), content_type)
+        pairs += params.multipart_pairs(bytes(body), content_type, max_pairs)
     elif body:
-        pairs += params.urlencoded_pairs(bytes(body))
+        pairs += params.urlencoded_pairs(bytes(body), max_pairs)
     return pairs
 
 
@@ -74,17 +82,23 @@ class Answering:
         return self.reply(replies.render_error(error, self.fmt))
 
 
-async def read_params(request: Request, services: Services, answering: Answering) -> Params:
+async def read_params(
+    request: Request, services: Services, address: str | None, now: float, answering: Answering
+) -> Params:
     """The request's parameters, query and body merged; ``answering`` follows the fmt and
-    charset they ask for as soon as each part is read."""
+    charset they ask for as soon as each part is read. A blocked ``address`` is refused
+    (error 4) before any byte of the body is read: a body costs work to read, even
+    bounded, and the block is what stops a client that spends it (docs/protection.md)."""
     # The query alone first: an error in reading the body is then already written in the
     # format and charset the query asks for.
+    limit = services.settings.max_params
     query = request.scope.get("query_string", b"")
-    pairs = params.urlencoded_pairs(query)
+    pairs = params.urlencoded_pairs(query, limit)
     answering.follow(pairs)
     if len(query) > services.settings.max_query_bytes:
         raise ParametersError("query string too long")
-    pairs += await body_pairs(request, services.max_body_bytes)
+    await services.guard.check_address(address, now)
+    pairs += await body_pairs(request, services.max_body_bytes, limit - len(pairs))
     answering.follow(pairs)
     # docs/api.md: only the fmt and charset that win are judged.
     charset = params.charset_of(pairs)
@@ -144,8 +158,10 @@ class Endpoint:
             services = self._running.services
             if services is None:
                 raise ServiceUnavailableError("not started")
-            parsed = await read_params(request, services, answering)
-            reply = await self._handle(services, parsed, request)
+            now = services.clock()
+            address = services.addresses.of(request.scope)
+            parsed = await read_params(request, services, address, now, answering)
+            reply = await self._handle(services, parsed, address, now)
             return answering.reply(replies.render(reply, answering.fmt))
         except ApiError as error:
             return answering.error(error)
@@ -153,11 +169,10 @@ class Endpoint:
             log.exception("unexpected failure on %s", request.url.path)
             return answering.error(ServiceUnavailableError())
 
-    async def _handle(self, services: Services, parsed: Params, request: Request) -> Reply:
-        now = services.clock()
+    async def _handle(
+        self, services: Services, parsed: Params, address: str | None, now: float
+    ) -> Reply:
         guard = services.guard
-        address = services.addresses.of(request.scope)
-        await guard.check_address(address, now)
         try:
             values = parsed.values
             account = await services.authenticator.authenticate(
@@ -189,5 +204,7 @@ class Unserved(Endpoint):
     def __init__(self, running: Running) -> None:
         super().__init__(running, ())
 
-    async def _handle(self, services: Services, parsed: Params, request: Request) -> Reply:
-        raise ParametersError(f"{request.url.path} is not served")
+    async def _handle(
+        self, services: Services, parsed: Params, address: str | None, now: float
+    ) -> Reply:
+        raise ParametersError("a path smscd does not serve")

@@ -7,8 +7,6 @@ how the bytes are decoded. Repeated names: the last one wins, as PHP does.
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -21,13 +19,25 @@ from smscd.http.charsets import Charset
 Pairs = list[tuple[bytes, bytes]]
 
 
-def urlencoded_pairs(raw: bytes) -> Pairs:
-    """Split ``a=1&b=2`` into undecoded (name, value) byte pairs."""
-    pairs = []
-    for chunk in raw.split(b"&"):
-        if not chunk:
-            continue
-        name, _, value = chunk.partition(b"=")
+# A body is read before authentication, so anyone can make the server parse one: the work
+# is bounded by the body's size (SMSCD_MAX_BODY_BYTES) and its number of parameters
+# (SMSCD_MAX_PARAMS), and each step is a scan in C (bytes.find, a regex), never a parser
+# that builds objects per line. email.parser took 6 s for 110,000 empty parts (770 KB).
+_PAIR = re.compile(rb"[^&]+")
+
+
+def too_many(limit: int) -> ParametersError:
+    return ParametersError(f"more than {limit} parameters")
+
+
+def urlencoded_pairs(raw: bytes, limit: int) -> Pairs:
+    """Split ``a=1&b=2`` into undecoded (name, value) byte pairs, at most ``limit`` of them
+    (error 1 past it). Empty pairs (``a=1&&b=2``) are skipped and do not count."""
+    pairs: Pairs = []
+    for match in _PAIR.finditer(raw):
+        if len(pairs) == limit:
+            raise too_many(limit)
+        name, _, value = match[0].partition(b"=")
         pairs.append(
             (
                 unquote_to_bytes(name.replace(b"+", b" ")),
@@ -37,25 +47,73 @@ def urlencoded_pairs(raw: bytes) -> Pairs:
     return pairs
 
 
-def multipart_pairs(body: bytes, content_type: str) -> Pairs:
-    """The form fields of a ``multipart/form-data`` body, undecoded."""
-    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    if not message.is_multipart():
-        raise ParametersError("multipart body without parts")
-    pairs = []
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
+_BOUNDARY = re.compile(r';\s*boundary\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))', re.IGNORECASE)
+_NAME = re.compile(rb'(?:^|;)\s*name\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))', re.IGNORECASE)
+_ESCAPED = re.compile(rb"\\(.)", re.DOTALL)
+_HEADERS_END = re.compile(rb"\r?\n\r?\n")
+_DISPOSITION = b"content-disposition:"
+
+
+def multipart_pairs(body: bytes, content_type: str, limit: int) -> Pairs:
+    """The form fields of a ``multipart/form-data`` body, undecoded: at most ``limit`` parts
+    (error 1 past it; a part without a name counts and is skipped).
+
+    RFC 2046/7578 as browsers and client libraries write it; lines may end in CRLF or LF;
+    a preamble, an epilogue and a missing close delimiter are tolerated (as the standard
+    library's email parser, used before, tolerated them). Content-Transfer-Encoding is not
+    applied (RFC 7578 deprecates it; no client sends it).
+    """
+    found = _BOUNDARY.search(content_type)
+    if found is None:
+        raise ParametersError("multipart body without a boundary")
+    quoted, plain = found.groups()
+    boundary = _ESCAPED.sub(rb"\1", quoted.encode("latin-1")) if quoted else plain.encode("latin-1")
+    delimiter = b"\n--" + boundary
+    text = b"\n" + body  # the first delimiter may open the body: give it its line break
+    pairs: Pairs = []
+    count, start, search = 0, -1, 0
+    while (at := text.find(delimiter, search)) >= 0:
+        after = at + len(delimiter)
+        closing = text.startswith(b"--", after)
+        line_end = text.find(b"\n", after)
+        rest = text[after + 2 * closing : line_end if line_end >= 0 else len(text)]
+        if rest.strip(b" \t\r"):
+            search = after  # "--b" followed by more: another string, not this boundary
             continue
-        payload = part.get_payload(decode=True)
-        pairs.append(
-            (
-                name.encode("utf-8", "surrogateescape"),
-                payload if isinstance(payload, bytes) else b"",
-            )
-        )
-    return pairs
+        if start >= 0:
+            count += 1
+            if count > limit:
+                raise too_many(limit)
+            pair = _part(text[start:at])
+            if pair is not None:
+                pairs.append(pair)
+        if closing or line_end < 0:
+            return pairs
+        start = search = line_end + 1
+    if start < 0:
+        raise ParametersError("multipart body without parts")
+    if count == limit:
+        raise too_many(limit)
+    pair = _part(text[start:])  # no close delimiter: the last part runs to the end
+    return [*pairs, pair] if pair is not None else pairs
+
+
+def _part(raw: bytes) -> tuple[bytes, bytes] | None:
+    """(name, content) of one part, or None when its headers name no field."""
+    end = _HEADERS_END.search(raw)
+    if end is None or raw.startswith((b"\r\n", b"\n")):
+        return None  # no headers, or no line between them and the content
+    content = raw[end.end() :]
+    content = content.removesuffix(b"\r")  # the line break before the next delimiter
+    for line in raw[: end.start()].split(b"\n"):
+        if line[: len(_DISPOSITION)].lower() == _DISPOSITION:
+            found = _NAME.search(line, len(_DISPOSITION))
+            if found is None:
+                return None
+            quoted, plain = found.groups()
+            name = _ESCAPED.sub(rb"\1", quoted) if quoted is not None else plain
+            return name, content
+    return None
 
 
 @dataclass(frozen=True, slots=True)
