@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
+from tests.api import call
 from tests.factories import add_sent, sent
 
 SEND_TS = 1_789_999_400
@@ -263,3 +266,24 @@ def test_a_path_smscd_does_not_serve_reads_fmt_from_the_body(client):
         200,
         '{"error": "parameters error", "error_code": 1}',
     )
+
+
+def test_a_utf_8_login_without_a_charset_authenticates(client, make_account):
+    """compat.md [ours]: Python's quote() always encodes UTF-8, whatever charset says."""
+    account = make_account(prefix="Иван")
+    query = f"get_messages=1&fmt=1&login={quote(account.login)}&psw={account.password}"
+    assert client.get(f"/sys/get.php?{query}").text == "0,-3"  # authenticated, nothing
+    declared = client.get(f"/sys/get.php?{query}&charset=windows-1251")
+    assert declared.text == "0,-3"
+
+
+def test_a_utf_8_link_without_a_charset_is_stored_as_sent(client, make_account):
+    account = make_account()
+    link = "https://example.org/Тест"
+    added = client.get(
+        f"/sys/tinyurls.php?add=1&fmt=3&login={account.login}&psw={account.password}"
+        f"&link={quote(link)}"
+    )
+    assert '"id"' in added.text
+    found = call(client, account, path="/sys/tinyurls.php", get=1, link=link, fmt=1)
+    assert found.startswith(added.json()["id"] + ",")

@@ -181,15 +181,34 @@ def fmt_of(pairs: Iterable[tuple[bytes, bytes]]) -> int | None:
 
 
 def decode(pairs: Pairs, charset: Charset) -> dict[str, str]:
-    """Decode every pair in ``charset``; invalid bytes or NUL characters are error 1."""
+    """Decode every pair in ``charset``; invalid bytes or NUL characters are error 1.
+
+    compat.md, "Transport" [ours]: in windows-1251 (declared, or by default), a name or value
+    whose bytes are valid UTF-8 with a multi-byte sequence is read as UTF-8, since clients
+    send UTF-8 without saying so (Python's ``quote()`` always does). Russian text in
+    windows-1251 is practically never valid UTF-8: its letters (0xC0-0xFF) are UTF-8 lead
+    bytes, or no valid byte at all, and a lead byte needs 0x80-0xBF next, which only ё, Ё
+    and punctuation such as « » № — are. So "Рё" in windows-1251 (D0 B8) reads as "и"; text
+    with a lowercase letter other than ё never does (tests/http/test_params.py).
+    """
+    guess = charset == charsets.WINDOWS_1251
     values: dict[str, str] = {}
     for raw_name, raw_value in pairs:
         try:
-            name = raw_name.decode(charset.codec)
-            value = raw_value.decode(charset.codec)
+            name = _text(raw_name, charset, guess)
+            value = _text(raw_value, charset, guess)
         except UnicodeDecodeError as exc:
             raise ParametersError(f"bytes invalid in {charset.name}") from exc
         if "\x00" in name or "\x00" in value:
             raise ParametersError("NUL in a parameter")
         values[name] = value
     return values
+
+
+def _text(raw: bytes, charset: Charset, guess_utf_8: bool) -> str:
+    if guess_utf_8 and not raw.isascii():
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return raw.decode(charset.codec)
