@@ -212,7 +212,7 @@ async def in_process(database: Path, numbers: list[str], seconds: float) -> InPr
             done, started = 0, time.perf_counter()
             while time.perf_counter() - started < seconds:
                 for query in queries:
-                    pairs = params.urlencoded_pairs(query)
+                    pairs = params.urlencoded_pairs(query, 1000)
                     parsed = params.Params(params.decode(pairs, charsets.UTF_8), 3, charsets.UTF_8)
                     request = ApiRequest(parsed, account, db, time.time(), services)
                     reply = await get_operator(request)

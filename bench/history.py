@@ -91,7 +91,7 @@ class Config:
 async def render_history(services: Services, account: Account, query: bytes) -> bytes:
     """One ``get_messages`` request without HTTP: what the endpoint does from the query
     string to the reply bytes, authentication aside (the account is known)."""
-    pairs = params.urlencoded_pairs(query)
+    pairs = params.urlencoded_pairs(query, 1000)
     fmt = params.fmt_of(pairs) or 0
     charset = params.charset_of(pairs) or charsets.DEFAULT
     parsed = params.Params(params.decode(pairs, charset), fmt, charset)

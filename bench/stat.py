@@ -102,7 +102,7 @@ async def measure(database: Path, settings: Settings, requests: int) -> None:
         print(f"{LOGIN}: {charges:,} charges; today {_day(today)} ({zone.key})\n", flush=True)
 
         def stat_call(query: str) -> Callable[[], Awaitable[bytes]]:
-            pairs = params.urlencoded_pairs(query.encode())
+            pairs = params.urlencoded_pairs(query.encode(), 1000)
             parsed = params.Params(params.decode(pairs, charsets.UTF_8), 3, charsets.UTF_8)
 
             async def call() -> bytes:

@@ -124,3 +124,34 @@ def test_random_bytes_on_the_socket_never_stop_the_server(server, raw):
             answer = b""
     assert not answer.startswith((b"HTTP/1.1 5", b"HTTP/1.0 5"))
     still_serving(server)
+
+
+def raw_exchange(server: ServerProcess, raw: bytes) -> bytes:
+    """Send ``raw``, close the sending side, and read the answer until the server closes."""
+    with socket.create_connection(("127.0.0.1", port_of(server)), timeout=5) as sock:
+        sock.sendall(raw)
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except (TimeoutError, ConnectionResetError):
+            pass
+    return answer
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"Transfer-Encoding: chunked\r\n\r\nzz\r\n\r\n",  # not a chunk size
+        b"Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz\r\n\r\n",  # the second is not
+        b"Content-Length: 100\r\n\r\nget_messages=1",  # ends early
+    ],
+)
+def test_a_malformed_or_cut_body_is_error_1(server, body):
+    """granian reports a malformed chunked body as a client that went away: error 1 (the
+    body cannot be read), not error 9."""
+    answer = raw_exchange(server, b"POST /sys/get.php?fmt=1 HTTP/1.1\r\nHost: x\r\n" + body)
+    assert answer.startswith(b"HTTP/1.1 200 "), answer[:200]
+    assert answer.endswith(b"\r\n\r\n0,-1"), answer[-200:]
+    still_serving(server)

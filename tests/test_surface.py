@@ -29,10 +29,11 @@ def test_route_table():
         ("/sys/send.php", ("any method",), ("send_cost", "send")),
         ("/sys/status.php", ("any method",), ("status_list", "status")),
         ("/sys/balance.php", ("any method",), ("balance",)),
+        ("/sys/{name}.php", ("any method",), ()),
         ("/healthz", ("GET", "HEAD"), ()),
         ("/openapi.json", ("GET", "HEAD"), ()),
         ("/docs", ("GET", "HEAD"), ()),
-        ("/{code}", ("GET", "HEAD"), ()),
+        ("/{code:path}", ("GET", "HEAD"), ()),
     ]
 
 

@@ -24,7 +24,7 @@ from smscd.billing import balance
 from smscd.billing import endpoint as billing
 from smscd.history import endpoint as history
 from smscd.history import status
-from smscd.http.endpoint import Action, Endpoint, Running
+from smscd.http.endpoint import Action, Endpoint, Running, Unserved
 from smscd.incoming import endpoint as incoming
 from smscd.limits.policy import Limits
 from smscd.links import endpoint as links
@@ -67,10 +67,14 @@ def routes(settings: Settings, running: Running) -> list[BaseRoute]:
     docs_page = page.render(API, Limits(settings).defaults).encode()
     return [
         *(Route(path, Endpoint(running, actions)) for path, actions in API.items()),
+        # Any other /sys/*.php: error 1 in the API's format, never a plain 404 (compat.md).
+        Route("/sys/{name}.php", Unserved(running)),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/openapi.json", _static(openapi_json, "application/json"), methods=["GET"]),
         Route("/docs", _static(docs_page, "text/html; charset=utf-8"), methods=["GET"]),
-        Route("/{code}", link_redirect.Redirects(running).follow, methods=["GET", "HEAD"]),
+        # Every other path, slashes included, is a short URL's or nobody's: /<code>/ is 404
+        # (405 for POST), and no path is redirected to another (docs/links.md).
+        Route("/{code:path}", link_redirect.Redirects(running).follow, methods=["GET", "HEAD"]),
     ]
 
 
@@ -103,6 +107,10 @@ def create_app(
                 running.services = None
 
     app = Starlette(routes=routes(settings, running), lifespan=lifespan)
+    # Starlette answers an unmatched path ending in "/" with a redirect built from the
+    # request's Host header (an open redirect with a forged Host). The last route matches
+    # every path anyway; this keeps it so if the routes change.
+    app.router.redirect_slashes = False
     app.state.components = {component.name: component for component in worker.components}
     return app
 

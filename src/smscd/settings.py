@@ -104,6 +104,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_048_576, ge=1024, description="Largest request body accepted; larger ones get error 1."
     )
+    max_params: int = Field(
+        1000,
+        ge=100,
+        description="The most parameters one `/sys/*.php` request may carry, query string and "
+        "body together (urlencoded pairs; multipart parts, named or not); more is error 1. "
+        "Bounds the work of reading a body, which comes before authentication.",
+    )
     max_query_bytes: int = Field(
         32_768,
         ge=1024,

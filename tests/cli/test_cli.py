@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from smscd.accounts.passwords import Passwords
 from smscd.accounts.tables import accounts
+from smscd.cli import common
 from smscd.cli.main import app
 from smscd.db.engine import sync_engine
 from smscd.demo.seed import demo_api_key
@@ -130,3 +133,84 @@ def test_seed_demo_is_deterministic(tmp_path, cheap_argon2):
 def test_a_bad_database_url_is_a_clear_error():
     result = runner.invoke(app, ["db", "upgrade", "--database", "mysql://x/y"])
     assert result.exit_code == 2 and "unsupported database" in result.output
+
+
+# Passwords need not be on the command line (`ps`, shell history): asked for on a terminal,
+# hidden and confirmed, or read from standard input with --password-stdin.
+def works(backend, login: str, password: str) -> bool:
+    passwords = Passwords(time_cost=1, memory_kib=64)
+    with backend.engine.connect() as conn:
+        stored = conn.execute(select(accounts.c.password_hash).where(accounts.c.login == login))
+        return passwords.verify(stored.scalar(), password)
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    monkeypatch.setattr(common, "interactive", lambda: True)
+
+
+def invoke(*args: str, input: str | None = None):
+    return runner.invoke(app, list(args), input=input, env={"COLUMNS": "200"})
+
+
+def test_account_create_asks_for_the_password_on_a_terminal(backend, cheap_argon2, terminal):
+    login = f"cli_ask_{secrets.token_hex(3)}"
+    result = invoke(
+        "account", "create", login, "--database", backend.url, input="s3cret word\ns3cret word\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "s3cret" not in result.output  # hidden
+    assert works(backend, login, "s3cret word")
+
+
+def test_a_prompted_password_must_be_confirmed(backend, cheap_argon2, terminal):
+    login = f"cli_ask_{secrets.token_hex(3)}"
+    result = invoke("account", "create", login, "--database", backend.url, input="one\ntwo\n")
+    assert result.exit_code != 0
+    with backend.engine.connect() as conn:
+        assert conn.execute(select(accounts.c.id).where(accounts.c.login == login)).first() is None
+
+
+def test_account_create_and_passwd_read_the_password_from_stdin(backend, cheap_argon2):
+    login = f"cli_stdin_{secrets.token_hex(3)}"
+    created = invoke(
+        "account",
+        "create",
+        login,
+        "--password-stdin",
+        "--database",
+        backend.url,
+        input="first pw\n",
+    )
+    assert created.exit_code == 0, created.output
+    assert works(backend, login, "first pw")
+    changed = invoke(
+        "account", "passwd", login, "--password-stdin", "--database", backend.url, input="second\n"
+    )
+    assert changed.exit_code == 0, changed.output
+    assert works(backend, login, "second") and not works(backend, login, "first pw")
+
+
+def test_account_passwd_asks_on_a_terminal(backend, cheap_argon2, terminal):
+    login = f"cli_ask_{secrets.token_hex(3)}"
+    invoke("account", "create", login, "--password", "old", "--database", backend.url)
+    result = invoke("account", "passwd", login, "--database", backend.url, input="new\nnew\n")
+    assert result.exit_code == 0, result.output
+    assert works(backend, login, "new")
+
+
+@pytest.mark.parametrize(
+    "args,input",
+    [
+        (["--password-stdin"], "\n"),  # an empty line
+        (["--password-stdin"], ""),  # nothing at all
+        (["--password", "x", "--password-stdin"], "y\n"),  # both
+        ([], None),  # not a terminal, and no password given
+    ],
+)
+def test_no_usable_password_is_refused(backend, cheap_argon2, args, input):
+    login = f"cli_none_{secrets.token_hex(3)}"
+    result = invoke("account", "create", login, *args, "--database", backend.url, input=input)
+    assert result.exit_code != 0
+    with backend.engine.connect() as conn:
+        assert conn.execute(select(accounts.c.id).where(accounts.c.login == login)).first() is None

@@ -187,3 +187,18 @@ def test_filters_return_exactly_the_matching_messages(
         and (start_ts is None or start_ts <= row["send_ts"] < end_ts)
     ]
     assert int_ids(page_all(client, account, cnt, **filters)) == expected
+
+
+def test_phones_is_another_name_of_phone_and_phone_wins(client, backend, make_account):
+    """compat.md "Transport" [ours]: a client library sends ``phones``."""
+    account = make_account()
+    ids = add_sent(
+        backend.engine,
+        [
+            sent(account.id, NOW - 30, phone="79161234567"),
+            sent(account.id, NOW - 20, phone="79031112233"),
+        ],
+    )
+    assert int_ids(call_json(client, account, get_messages=1, phones="79161234567")) == [ids[0]]
+    both = call_json(client, account, get_messages=1, phone="79031112233", phones="79161234567")
+    assert int_ids(both) == [ids[1]]

@@ -10,7 +10,7 @@ runs many more: ``./scripts/test tests/http/test_hostile.py --hypothesis-profile
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
 from smscd.app import API
 from tests.factories import add_incoming, add_sent, incoming, sent
@@ -41,11 +41,17 @@ def target(backend, client, make_account_once):
     return account
 
 
+# httpx refuses longer URLs; over TCP granian answers them 414 (tests/test_hostile_server.py).
+URL_MAX = 65536
+
+
 def send(client, request: hostile.Hostile):
     content = request.body_bytes() if request.body else None
+    url = f"{request.path}?{request.query_string()}"
+    assume(len(url) <= URL_MAX)
     return client.request(
         request.method,
-        f"{request.path}?{request.query_string()}",
+        url,
         content=content,
         headers=request.headers(),
     )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
+from tests.api import call
 from tests.factories import add_sent, sent
 
 SEND_TS = 1_789_999_400
@@ -171,3 +174,116 @@ def test_a_bad_content_length_is_error_1(client, account, length):
         "/sys/get.php?fmt=1", content=b"get_messages=1", headers={"content-length": length}
     )
     assert (reply.status_code, reply.text) == (200, "0,-1")
+
+
+# docs/api.md: "A repeated name: the last value wins", and query and body are "merged, the
+# body winning". For fmt and charset too: only the value that wins is judged, in any
+# placement (twice in the query, query then body, twice in the body). Wrong credentials make
+# the reply show the format it was written in.
+PLACEMENTS = {"query twice": (2, 0), "query then body": (1, 1), "body twice": (0, 2)}
+FMT_VALUES = ["9", "3", "1", ""]
+WRONG_CREDENTIALS = {
+    0: "ERROR = 2 (authorise error)",
+    1: "0,-2",
+    3: '{"error": "authorise error", "error_code": 2}',
+}
+
+
+def _post(client, values, placement, name):
+    in_query, _ = PLACEMENTS[placement]
+    pairs = [f"{name}={value}" for value in values]
+    query = "&".join(["get_messages=1&login=nobody-at-all&psw=x", *pairs[:in_query]])
+    return client.post(
+        f"/sys/get.php?{query}",
+        content="&".join(pairs[in_query:]),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+
+
+@pytest.mark.parametrize("placement", PLACEMENTS)
+@pytest.mark.parametrize("first", FMT_VALUES)
+@pytest.mark.parametrize("last", FMT_VALUES)
+def test_the_last_fmt_wins(client, placement, first, last):
+    reply = _post(client, [first, last], placement, "fmt")
+    expected = WRONG_CREDENTIALS[int(last or 0)] if last != "9" else "ERROR = 1 (parameters error)"
+    assert reply.text == expected
+
+
+@pytest.mark.parametrize("placement", PLACEMENTS)
+@pytest.mark.parametrize("first", ["latin-9", "utf-8", "koi8-r", "CP1251"])
+@pytest.mark.parametrize("last", ["latin-9", "utf-8", "koi8-r", "CP1251"])
+def test_the_last_charset_wins(client, placement, first, last):
+    reply = _post(client, [first, last], placement, "charset")
+    if last == "latin-9":  # an unknown charset: error 1, written in windows-1251
+        assert reply.text == "ERROR = 1 (parameters error)"
+        assert reply.headers["content-type"] == "text/plain; charset=windows-1251"
+    else:
+        assert reply.text == "ERROR = 2 (authorise error)"
+        name = {"CP1251": "windows-1251"}.get(last, last)
+        assert reply.headers["content-type"] == f"text/plain; charset={name}"
+
+
+@pytest.mark.parametrize("path", ["/healthz/", "/docs/", "/openapi.json/", "/sys/get.php/"])
+def test_no_redirect_is_ever_built_from_the_host_header(client, path):
+    reply = client.get(path, headers={"host": "attacker.example"}, follow_redirects=False)
+    assert reply.status_code == 404
+    assert "location" not in reply.headers
+
+
+# compat.md "Transport" [ours]: a /sys/*.php smscd does not serve is error 1 in the requested
+# fmt and charset, HTTP 200 (clients read a 404 body as data); nothing is authenticated.
+@pytest.mark.parametrize(
+    "query,content_type,body",
+    [
+        ("", "text/plain; charset=windows-1251", "ERROR = 1 (parameters error)"),
+        ("fmt=1", "text/plain; charset=windows-1251", "0,-1"),
+        (
+            "fmt=2&charset=koi8-r",
+            "application/xml; charset=koi8-r",
+            "<result>\n<error>parameters error</error>\n<error_code>1</error_code>\n</result>",
+        ),
+        ("fmt=3&charset=utf-8", "application/json; charset=utf-8",
+         '{"error": "parameters error", "error_code": 1}'),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("name", ["jobs", "senders", "users", "x"])
+def test_a_path_smscd_does_not_serve_is_error_1(client, name, query, content_type, body):
+    reply = client.get(f"/sys/{name}.php?login=nobody-at-all&psw=x&{query}")
+    assert (reply.status_code, reply.headers["content-type"], reply.text) == (
+        200,
+        content_type,
+        body,
+    )
+
+
+def test_a_path_smscd_does_not_serve_reads_fmt_from_the_body(client):
+    reply = client.post(
+        "/sys/jobs.php?login=nobody-at-all&psw=x",
+        content="fmt=3",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert (reply.status_code, reply.text) == (
+        200,
+        '{"error": "parameters error", "error_code": 1}',
+    )
+
+
+def test_a_utf_8_login_without_a_charset_authenticates(client, make_account):
+    """compat.md [ours]: Python's quote() always encodes UTF-8, whatever charset says."""
+    account = make_account(prefix="Иван")
+    query = f"get_messages=1&fmt=1&login={quote(account.login)}&psw={account.password}"
+    assert client.get(f"/sys/get.php?{query}").text == "0,-3"  # authenticated, nothing
+    declared = client.get(f"/sys/get.php?{query}&charset=windows-1251")
+    assert declared.text == "0,-3"
+
+
+def test_a_utf_8_link_without_a_charset_is_stored_as_sent(client, make_account):
+    account = make_account()
+    link = "https://example.org/Тест"
+    added = client.get(
+        f"/sys/tinyurls.php?add=1&fmt=3&login={account.login}&psw={account.password}"
+        f"&link={quote(link)}"
+    )
+    assert '"id"' in added.text
+    found = call(client, account, path="/sys/tinyurls.php", get=1, link=link, fmt=1)
+    assert found.startswith(added.json()["id"] + ",")

@@ -178,3 +178,40 @@ def test_a_right_password_checked_while_the_block_began_is_refused(api, make_acc
     assert [fail(api, account, address) for _ in range(6)] == [AUTHORISE] * 5 + [BLOCKED]
     release.set()
     assert error_text(right.result(TIMEOUT)) == BLOCKED
+
+
+def test_a_blocked_address_is_refused_before_its_body_is_read(api, make_account):
+    """A body costs work to read, even bounded: a blocked address never gets that far
+    (docs/protection.md, "A blocked address costs almost nothing")."""
+    account, address = make_account(), new_address()
+    for _ in range(5):
+        fail(api, account, address)
+    received: list[dict] = []
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        message = {"type": "http.request", "body": b"get_messages=1", "more_body": False}
+        received.append(message)
+        return message
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    for path in ("/sys/get.php", "/sys/jobs.php"):
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "root_path": "",
+            "query_string": b"fmt=1",
+            "headers": [(b"content-type", b"application/x-www-form-urlencoded")],
+            "client": (address, 50000),
+            "server": ("testserver", 80),
+        }
+        api.run(api.app(scope, receive, send))
+        assert sent[-1]["body"] == b"0,-4"
+    assert received == []

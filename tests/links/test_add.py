@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 
+import idna
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from smscd.app import create_app
+from smscd.errors import ParametersError
+from smscd.links import urls
 from smscd.links.urls import MAX_LINK
 from smscd.settings import load_settings
 from tests.api import call, call_json
@@ -132,3 +135,42 @@ def test_add_works_with_post_and_an_api_key(client, make_account):
     created = reply.json()
     found = call_json(client, account, path="/sys/tinyurls.php", get=1, id=created["id"])
     assert found["link"] == created["link"]
+
+
+# Internationalised hosts are sent as browsers send them: IDNA 2008 with UTS 46 mapping,
+# not the standard library's IDNA 2003 ("faß.de" would become another domain, "fass.de").
+@pytest.mark.parametrize(
+    "link,location",
+    [
+        ("https://faß.de/", "https://xn--fa-hia.de/"),
+        ("https://пример.рф/", "https://xn--e1afmkfd.xn--p1ai/"),
+        ("https://ПРИМЕР.РФ/", "https://xn--e1afmkfd.xn--p1ai/"),
+        ("https://straße.example:8443/ä", "https://xn--strae-oqa.example:8443/%C3%A4"),
+    ],
+)
+def test_an_international_host_is_sent_in_its_idna_2008_form(client, make_account, link, location):
+    created = add_link(client, make_account(), link)
+    assert follow(client, created["link"], method="HEAD").headers["location"] == location
+
+
+@pytest.mark.parametrize("link", ["https://⒈.com/", "https://a\u200db.рф/", "https://xn--a.рф/"])
+def test_a_host_idna_2008_refuses_is_error_1(client, make_account_once, link):
+    assert add_error(client, make_account_once, link=link) == "ERROR = 1 (parameters error)"
+
+
+@settings(max_examples=200)
+@given(
+    host=st.text(
+        st.characters(min_codepoint=0xA0, exclude_categories=["Cs"]), min_size=1, max_size=12
+    )
+)
+def test_hosts_are_accepted_exactly_when_uts_46_accepts_them(host):
+    link = f"https://{host}.example/"
+    try:
+        expected = f"https://{idna.encode(host + '.example', uts46=True).decode()}/"
+    except idna.IDNAError:
+        expected = None
+    try:
+        assert urls.location(urls.checked_link(link)) == expected
+    except ParametersError:
+        assert expected is None

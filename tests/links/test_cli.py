@@ -43,3 +43,9 @@ def test_add_refuses_what_the_api_refuses(backend, make_account):
 
 def test_an_unknown_login_is_an_error(backend):
     assert "no account" in smscd("links", "list", "nobody_here", "--database", backend.url, code=1)
+
+
+def test_add_refuses_a_host_idna_2008_refuses(backend, make_account):
+    account = make_account()
+    out = smscd("links", "add", account.login, "https://⒈.com/", "--database", backend.url, code=1)
+    assert "not a usable link" in out

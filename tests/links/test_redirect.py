@@ -116,3 +116,12 @@ def test_a_click_that_cannot_be_committed_gets_no_redirect(client, make_account,
     assert get_link(client, account, id=created["id"])["cnt"] == "0"
     assert follow(client, created["link"]).status_code == 302
     assert get_link(client, account, id=created["id"])["cnt"] == "1"
+
+
+def test_a_code_with_a_trailing_slash_is_404_not_a_redirect(client, make_account):
+    created = add_link(client, make_account(), "https://example.com/")
+    path = "/" + code_of(created["link"]) + "/"
+    reply = client.get(path, follow_redirects=False)
+    assert (reply.status_code, reply.text) == (404, "link not found")
+    assert "location" not in reply.headers
+    assert client.post(path, follow_redirects=False).status_code == 405

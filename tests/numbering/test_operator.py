@@ -232,3 +232,14 @@ def test_a_worker_follows_an_edit_of_the_operators_table(backend, make_account, 
         refresh(client)
         record = operator(client, account, "79002188000")
         assert (record["operator"], record["mnc"]) == ("СимТел", "77")
+
+
+def test_phones_is_another_name_of_phone_and_phone_wins(api, make_account):
+    """compat.md "Transport" [ours]: a client library sends ``phones``."""
+    account = make_account()
+    by_alias = call_json(api, account, path=INFO, get_operator=1, phones="79160000001")
+    assert by_alias == operator(api, account, "79160000001")
+    both = call_json(
+        api, account, path=INFO, get_operator=1, phone="79271000000", phones="79160000001"
+    )
+    assert both["region"] == "Саратовская обл."

@@ -7,6 +7,9 @@ request from outside the account's allowed addresses, is error 2.
 argon2 is deliberately slow, so a successful login+password check is remembered for
 ``auth_cache_seconds`` as an HMAC under a per-process random key (never the password), tied
 to the stored hash: a password change invalidates it at once. Failures are never cached.
+An unknown login is verified against a decoy hash, so that every refusal of a login and
+password costs one argon2 verification, like a wrong password (no user enumeration by
+timing).
 """
 
 from __future__ import annotations
@@ -72,6 +75,9 @@ class Authenticator:
         self._cache_seconds = cache_seconds
         self._clock = clock
         self._cache_key = secrets.token_bytes(32)
+        # Made once, when the worker starts: an unknown login is verified against it
+        # (no user enumeration by timing, docs/security.md).
+        self._decoy = passwords.decoy()
         self._verified: dict[bytes, float] = {}
         self._inflight: dict[bytes, asyncio.Future[bool]] = {}
 
@@ -101,14 +107,12 @@ class Authenticator:
     async def _by_password(self, login: str, psw: str, client_ip: str | None) -> Account:
         rows = await self._db.fetch_point(q.ACCOUNT_BY_LOGIN, (login,))
         if not rows:
+            # As slow as a wrong password: a quicker refusal would tell which logins exist.
+            await self._verify_once(self._token("", login, psw), self._decoy, psw)
             raise AuthorisationError("unknown login")
         row = rows[0]
         stored_hash: str = row[2]
-        token = hmac.new(
-            self._cache_key,
-            f"{row[0]}\x00{stored_hash}\x00{psw}".encode("utf-8", "surrogatepass"),
-            hashlib.sha256,
-        ).digest()
+        token = self._token(str(row[0]), stored_hash, psw)
         now = self._clock()
         expires = self._verified.get(token)
         if expires is None or expires < now:
@@ -121,6 +125,11 @@ class Authenticator:
         if not ip_allowed(row[3], client_ip):
             raise AuthorisationError("address not allowed")
         return _account(row)
+
+    def _token(self, *parts: str) -> bytes:
+        """The keyed hash that stands for these credentials in the cache and in flight."""
+        text = "\x00".join(parts).encode("utf-8", "surrogatepass")
+        return hmac.new(self._cache_key, text, hashlib.sha256).digest()
 
     async def _verify_once(self, token: bytes, stored_hash: str, psw: str) -> bool:
         """argon2 for these credentials, run once however many requests ask at the same time.

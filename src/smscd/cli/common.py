@@ -8,6 +8,7 @@ import from here; main.py imports the domain modules, so nothing here imports ma
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
@@ -33,6 +34,45 @@ err_console = Console(stderr=True, soft_wrap=True)
 DatabaseOption = Annotated[
     str | None, typer.Option("--database", help="Database URL (default: SMSCD_DATABASE_URL).")
 ]
+
+
+PasswordOption = Annotated[
+    str | None,
+    typer.Option(
+        "--password",
+        help="The password (visible to `ps` and kept in shell history: prefer the prompt or "
+        "--password-stdin).",
+    ),
+]
+PasswordStdinOption = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin", help="Read the password from the first line of standard input."
+    ),
+]
+
+
+def interactive() -> bool:
+    """Is standard input a terminal, where a password can be asked for?"""
+    return sys.stdin.isatty()
+
+
+def password_of(given: str | None, from_stdin: bool) -> str:
+    """The password of an account command: ``--password``, the first line of standard input
+    (``--password-stdin``), or, on a terminal, asked for twice without echo. Exit 2 when
+    there is none."""
+    if given is not None and from_stdin:
+        raise fail("give --password or --password-stdin, not both", 2)
+    if given is not None:
+        return given
+    if from_stdin:
+        password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+        if not password:
+            raise fail("no password on standard input", 2)
+        return password
+    if not interactive():
+        raise fail("no password: give --password-stdin (or --password), or run on a terminal", 2)
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

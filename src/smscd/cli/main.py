@@ -29,12 +29,15 @@ from smscd.cli import tariffs as tariffs_cli
 from smscd.cli.common import (
     Commands,
     DatabaseOption,
+    PasswordOption,
+    PasswordStdinOption,
     command_database,
     command_settings,
     commands,
     console,
     err_console,
     fail,
+    password_of,
 )
 from smscd.db import migrate
 from smscd.db.engine import sync_engine
@@ -86,7 +89,8 @@ def db_upgrade(database: DatabaseOption = None) -> None:
 @account_app.command("create")
 def account_create(
     login: str,
-    password: Annotated[str, typer.Option("--password", help="The account's password.")],
+    password: PasswordOption = None,
+    password_stdin: PasswordStdinOption = False,
     timezone: Annotated[str | None, typer.Option(help="IANA zone, e.g. Europe/Moscow.")] = None,
     currency: Annotated[str | None, typer.Option(help="Three-letter code, e.g. RUB.")] = None,
     language: Annotated[str, typer.Option(help="ru or en (status names).")] = "ru",
@@ -94,10 +98,12 @@ def account_create(
     allowed_ips: Annotated[str, typer.Option(help="Comma-separated addresses/networks.")] = "",
     database: DatabaseOption = None,
 ) -> None:
-    """Create an account (a sub-client with --parent)."""
+    """Create an account (a sub-client with --parent). Without --password or
+    --password-stdin, the password is asked for on the terminal."""
+    secret = password_of(password, password_stdin)
     with command_database(database) as (settings, engine):
         _create_account(
-            settings, engine, login, password, timezone, currency, language, parent, allowed_ips
+            settings, engine, login, secret, timezone, currency, language, parent, allowed_ips
         )
     console.print(f"account {login} created")
 
@@ -157,12 +163,15 @@ def account_set_ips(
 @account_app.command("passwd")
 def account_passwd(
     login: str,
-    password: Annotated[str, typer.Option("--password", help="The new password.")],
+    password: PasswordOption = None,
+    password_stdin: PasswordStdinOption = False,
     database: DatabaseOption = None,
 ) -> None:
-    """Change an account's password."""
+    """Change an account's password. Without --password or --password-stdin, the new
+    password is asked for on the terminal."""
+    secret = password_of(password, password_stdin)
     with command_database(database) as (settings, engine), engine.begin() as conn:
-        service.set_password(conn, login, password, _passwords(settings))
+        service.set_password(conn, login, secret, _passwords(settings))
     console.print(f"password of {login} changed")
 
 

@@ -44,7 +44,8 @@ def history_query(request: ApiRequest, clock: ZoneClock) -> queries.HistoryQuery
     format_ = params.integer("format", 0, 0, EMAIL_FORMAT)
     if format_ not in (0, EMAIL_FORMAT):
         raise ParametersError("format is 0 or 8")
-    phones, emails = params.listed("phone"), params.listed("email")
+    # compat.md [ours]: a client library sends "phones"; "phone" wins when both are given.
+    phones, emails = params.listed("phone", alias="phones"), params.listed("email")
     mail = format_ == EMAIL_FORMAT or bool(emails)
     if mail and phones:
         raise ParametersError("phone filter on e-mail history")
@@ -91,6 +92,13 @@ PARAMETERS = (
         "list",
         "A number or comma-separated numbers (+, spaces, dashes and parentheses allowed; a "
         "leading 8 is a Russian number).",
+        maximum=MAX_ADDRESSES,
+        example="79161234567",
+    ),
+    Parameter(
+        "phones",
+        "list",
+        "Another name of phone (some client libraries send it); phone wins when both are given.",
         maximum=MAX_ADDRESSES,
         example="79161234567",
     ),

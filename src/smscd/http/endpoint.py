@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -29,8 +29,9 @@ from smscd.limits.policy import Window
 log = logging.getLogger("smscd.http")
 
 
-async def body_pairs(request: Request, max_body_bytes: int) -> Pairs:
-    """The pairs of a POST body (urlencoded or multipart); error 1 past ``max_body_bytes``."""
+async def body_pairs(request: Request, max_body_bytes: int, max_pairs: int) -> Pairs:
+    """The pairs of a POST body (urlencoded or multipart); error 1 past ``max_body_bytes`` or
+    ``max_pairs``, or when the body ends before it is whole."""
     pairs: Pairs = []
     if request.method != "POST":
         return pairs
@@ -38,24 +39,72 @@ async def body_pairs(request: Request, max_body_bytes: int) -> Pairs:
     if declared is not None and (not declared.isdigit() or int(declared) > max_body_bytes):
         raise ParametersError("body too large")
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > max_body_bytes:
-            raise ParametersError("body too large")
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_body_bytes:
+                raise ParametersError("body too large")
+    except ClientDisconnect:
+        # The client hung up mid-body, or sent a malformed chunked body: the HTTP server
+        # reports both the same way. Nothing unexpected, so no traceback: error 1, which a
+        # client that is gone never reads.
+        log.info("%s: the request body ended before it was whole", request.url.path)
+        raise ParametersError("body ended early") from None
     content_type = request.headers.get("content-type", "")
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type == "multipart/form-data":
-        pairs += params.multipart_pairs(bytes(body), content_type)
+        pairs += params.multipart_pairs(bytes(body), content_type, max_pairs)
     elif body:
-        pairs += params.urlencoded_pairs(bytes(body))
+        pairs += params.urlencoded_pairs(bytes(body), max_pairs)
     return pairs
 
 
-def _reply(body: str, fmt: int, charset: charsets.Charset) -> Response:
-    return Response(
-        replies.encode(body, fmt, charset),
-        headers={"content-type": replies.content_type(fmt, charset)},
-    )
+@dataclass(slots=True)
+class Answering:
+    """The format and charset a reply is written in, as far as the request has said them:
+    fmt 0 and windows-1251 until it names others; an unknown fmt is written as 0 and an
+    unknown charset as windows-1251 (docs/api.md)."""
+
+    fmt: int = 0
+    charset: charsets.Charset = charsets.DEFAULT
+
+    def follow(self, pairs: Pairs) -> None:
+        self.fmt = params.fmt_of(pairs) or 0
+        self.charset = params.charset_of(pairs) or charsets.DEFAULT
+
+    def reply(self, body: str) -> Response:
+        return Response(
+            replies.encode(body, self.fmt, self.charset),
+            headers={"content-type": replies.content_type(self.fmt, self.charset)},
+        )
+
+    def error(self, error: ApiError) -> Response:
+        return self.reply(replies.render_error(error, self.fmt))
+
+
+async def read_params(
+    request: Request, services: Services, address: str | None, now: float, answering: Answering
+) -> Params:
+    """The request's parameters, query and body merged; ``answering`` follows the fmt and
+    charset they ask for as soon as each part is read. A blocked ``address`` is refused
+    (error 4) before any byte of the body is read: a body costs work to read, even
+    bounded, and the block is what stops a client that spends it (docs/protection.md)."""
+    # The query alone first: an error in reading the body is then already written in the
+    # format and charset the query asks for.
+    limit = services.settings.max_params
+    query = request.scope.get("query_string", b"")
+    pairs = params.urlencoded_pairs(query, limit)
+    answering.follow(pairs)
+    if len(query) > services.settings.max_query_bytes:
+        raise ParametersError("query string too long")
+    await services.guard.check_address(address, now)
+    pairs += await body_pairs(request, services.max_body_bytes, limit - len(pairs))
+    answering.follow(pairs)
+    # docs/api.md: only the fmt and charset that win are judged.
+    charset = params.charset_of(pairs)
+    if charset is None or params.fmt_of(pairs) is None:
+        raise ParametersError("unknown fmt or charset")
+    return Params(params.decode(pairs, charset), answering.fmt, charset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,39 +163,26 @@ class Endpoint:
         await response(scope, receive, send)
 
     async def respond(self, request: Request) -> Response:
-        fmt, charset = 0, charsets.DEFAULT
+        answering = Answering()
         try:
             services = self._running.services
             if services is None:
                 raise ServiceUnavailableError("not started")
-            # The query alone first: an error in reading the body is then already written
-            # in the format and charset the query asks for.
-            query = request.scope.get("query_string", b"")
-            pairs = params.urlencoded_pairs(query)
-            fmt = params.fmt_of(pairs) or 0
-            charset = params.charset_of(pairs) or charsets.DEFAULT
-            if len(query) > services.settings.max_query_bytes:
-                raise ParametersError("query string too long")
-            pairs += await body_pairs(request, services.max_body_bytes)
-            fmt = params.fmt_of(pairs) or 0
-            found_charset = params.charset_of(pairs)
-            if found_charset is None or params.fmt_of(pairs) is None:
-                raise ParametersError("unknown fmt or charset")
-            charset = found_charset
-            parsed = Params(params.decode(pairs, charset), fmt, charset)
-            reply = await self._handle(services, parsed, request)
-            return _reply(replies.render(reply, fmt), fmt, charset)
+            now = services.clock()
+            address = services.addresses.of(request.scope)
+            parsed = await read_params(request, services, address, now, answering)
+            reply = await self._handle(services, parsed, address, now)
+            return answering.reply(replies.render(reply, answering.fmt))
         except ApiError as error:
-            return _reply(replies.render_error(error, fmt), fmt, charset)
+            return answering.error(error)
         except Exception:
             log.exception("unexpected failure on %s", request.url.path)
-            return _reply(replies.render_error(ServiceUnavailableError(), fmt), fmt, charset)
+            return answering.error(ServiceUnavailableError())
 
-    async def _handle(self, services: Services, parsed: Params, request: Request) -> Reply:
-        now = services.clock()
+    async def _handle(
+        self, services: Services, parsed: Params, address: str | None, now: float
+    ) -> Reply:
         guard = services.guard
-        address = services.addresses.of(request.scope)
-        await guard.check_address(address, now)
         try:
             values = parsed.values
             account = await services.authenticator.authenticate(
@@ -167,3 +203,18 @@ class Endpoint:
             return await action.handler(ApiRequest(parsed, account, services.db, now, services))
         finally:
             await guard.release(slot)
+
+
+class Unserved(Endpoint):
+    """A ``/sys/<name>.php`` that smscd does not serve (compat.md, "Transport" [ours]): error 1
+    in the requested format and charset, HTTP 200, since client libraries read a 404 body as
+    data. Its parameters are read (that is where fmt and charset are), nobody is
+    authenticated."""
+
+    def __init__(self, running: Running) -> None:
+        super().__init__(running, ())
+
+    async def _handle(
+        self, services: Services, parsed: Params, address: str | None, now: float
+    ) -> Reply:
+        raise ParametersError("a path smscd does not serve")

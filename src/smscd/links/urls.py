@@ -3,7 +3,10 @@
 Decisions [ours] (docs/links.md): a link is an absolute ``http://`` or ``https://`` URL with
 a host, at most :data:`MAX_LINK` characters, without spaces or control characters; it is
 stored as given. Non-ASCII URLs (``https://пример.рф/путь``) are accepted and sent in the
-``Location`` header in their ASCII form (IDNA host, percent-encoded rest).
+``Location`` header in their ASCII form (IDNA host, percent-encoded rest). The host is
+converted as browsers convert it, IDNA 2008 with UTS 46 mapping (the ``idna`` package), not
+the standard library's IDNA 2003, which maps ``faß.de`` to another domain (``fass.de``) and
+``⒈.com`` to ``1..com``; a host it refuses is not a usable link.
 
 Codes are :data:`CODE_LENGTH` characters drawn from ``[0-9A-Za-z]`` by ``secrets``: about
 47.6 bits, so that guessing one code takes on the order of 10^14 tries per existing link.
@@ -16,6 +19,8 @@ import re
 import secrets
 import string
 from urllib.parse import quote, urlsplit
+
+import idna
 
 from smscd.errors import ParametersError
 
@@ -43,14 +48,15 @@ def url_hash(url: str) -> int:
 
 
 def location(url: str) -> str:
-    """``url`` as an ASCII ``Location`` value; UnicodeError/ValueError if it cannot be."""
+    """``url`` as an ASCII ``Location`` value; UnicodeError (idna.IDNAError among them) or
+    ValueError if it cannot be."""
     if url.isascii():
         return url
     parts = urlsplit(url)
     userinfo, at, hostport = parts.netloc.rpartition("@")
     if not hostport.isascii():
         host, colon, port = hostport.partition(":")
-        hostport = host.encode("idna").decode("ascii") + colon + port
+        hostport = idna.encode(host, uts46=True).decode("ascii") + colon + port
     netloc = quote(userinfo, safe=_URL_SAFE) + at + hostport
     rest = url[len(parts.scheme) + 3 + len(parts.netloc) :]
     return f"{parts.scheme}://{netloc}{quote(rest, safe=_URL_SAFE)}"

@@ -22,8 +22,10 @@ MAX_PHONES = 100  # [ours]: the size of a page of history; more in one request i
 
 
 def phones_of(request: ApiRequest) -> list[str]:
-    """The ``phone`` parameter: one number or a list (``,`` or ``;``), normalised."""
-    raw = request.params.listed("phone")
+    """The ``phone`` parameter: one number or a list (``,`` or ``;``), normalised.
+    ``phones`` is another name of it (compat.md [ours]: a client library sends it);
+    ``phone`` wins when both are given."""
+    raw = request.params.listed("phone", alias="phones")
     if not raw:
         raise ParametersError("phone missing")
     if len(raw) > MAX_PHONES:
@@ -51,6 +53,13 @@ PARAMETERS = (
         "phone",
         "list",
         "A number, or up to 100 comma-separated numbers (each record then starts with phone).",
+        maximum=MAX_PHONES,
+        example="79161234567",
+    ),
+    Parameter(
+        "phones",
+        "list",
+        "Another name of phone (some client libraries send it); phone wins when both are given.",
         maximum=MAX_PHONES,
         example="79161234567",
     ),
