@@ -332,6 +332,10 @@ def demo(
     base = f"http://127.0.0.1:{port}/sys"
     console.print("\nTry:", style="bold")
     for line in (
+        f"curl '{base}/send.php?login=demo&psw=demo&phones=79161234567&mes=Hello&cost=3&fmt=3'",
+        f"curl '{base}/status.php?login=demo&psw=demo&phone=79161234567&id=<id>&all=1"
+        "&charset=utf-8'   # -1 waiting, 0 with the operator, 1 delivered (a few seconds)",
+        f"curl '{base}/balance.php?login=demo&psw=demo&cur=1'",
         f"curl '{base}/get.php?get_messages=1&login=demo&psw=demo&cnt=5&charset=utf-8'",
         f"curl '{base}/get.php?get_messages=1&apikey={key}&cnt=3&fmt=3&charset=utf-8'",
         f"curl '{base}/get.php?get_messages=1&login=demo&psw=demo&format=8&cnt=3&fmt=2"

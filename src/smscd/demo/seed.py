@@ -29,6 +29,7 @@ from smscd.demo import billing as billing_demo
 from smscd.demo import catalogue as cat
 from smscd.demo import links as links_demo
 from smscd.demo import numbering as numbering_demo
+from smscd.demo import sending as sending_demo
 from smscd.demo import tariffs as tariffs_demo
 from smscd.errors import AdminError
 from smscd.formats import EMAIL_FORMAT
@@ -254,6 +255,7 @@ def seed(
         await billing_demo.seed(context)
         await numbering_demo.seed(context)
         await links_demo.seed(context)
+        await sending_demo.seed(context)
         return sent, received
 
     sent, received = asyncio.run(_on_database(engine, fill))

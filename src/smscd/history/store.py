@@ -92,3 +92,14 @@ async def queue_messages(tx: Transaction, messages: Sequence[NewMessage]) -> lis
     ]  # fmt: skip
     await tx.execute_many(QUEUE_INSERT, rows)
     return int_ids
+
+
+async def continue_send_ids(tx: Transaction, account_ids: Sequence[int]) -> None:
+    """Ids send.php gives continue after the largest id of the accounts' history (for
+    history written by other means: the demo, an import)."""
+    for account_id in account_ids:
+        await tx.execute(
+            "UPDATE accounts SET last_send_id = COALESCE("
+            "(SELECT MAX(m.id) FROM messages m WHERE m.account_id = ?), 0) WHERE id = ?",
+            [account_id, account_id],
+        )
