@@ -62,6 +62,7 @@ def test_cli_commands():
         "account create",
         "account list",
         "account passwd",
+        "account set-callback",
         "account set-credit",
         "account set-ips",
         "account topup",

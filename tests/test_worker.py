@@ -54,7 +54,7 @@ def test_the_worker_runs_its_jobs_and_stops_cleanly_on_sigterm(backend):
     seen: list[str] = []
     lines, reader = lines_of(process)
     try:
-        wait_for(lines, "worker started: database, delivery, maintenance", seen)
+        wait_for(lines, "worker started: database, delivery, callbacks, maintenance", seen)
         wait_for(lines, "unblock request(s) older than any block", seen)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0, "".join(seen)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from smscd.accounts.auth import Authenticator
 from smscd.accounts.passwords import Passwords
+from smscd.callbacks.relay import CallbackRelay
 from smscd.components import Component, Periodic
 from smscd.db.connect import database
 from smscd.db.gateway import Database
@@ -48,14 +49,15 @@ def database_of(settings: Settings) -> Database:
 
 
 def background_jobs(settings: Settings, db: Database, clock: Clock) -> list[Component]:
-    """The jobs that serve no request: the delivery worker (delivery/queue.py) and
-    maintenance."""
+    """The jobs that serve no request: the delivery worker (delivery/queue.py), the
+    callback relay (callbacks/relay.py) and maintenance."""
 
     async def prune() -> None:
         await blocks.prune_unblocks(db, clock(), settings.ip_block_seconds)
 
     return [
         Delivery(settings, db, clock),
+        CallbackRelay(settings, db, clock),
         Periodic("maintenance", settings.maintenance_seconds, prune, first=0),
     ]
 

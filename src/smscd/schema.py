@@ -11,6 +11,7 @@ from sqlalchemy import MetaData
 
 from smscd.accounts import tables as accounts
 from smscd.billing import tables as billing
+from smscd.callbacks import tables as callbacks
 from smscd.db.metadata import metadata
 from smscd.delivery import tables as delivery
 from smscd.history import tables as history
@@ -24,6 +25,7 @@ from smscd.tariffs import tables as tariffs
 MODULES = (
     accounts,
     billing,
+    callbacks,
     delivery,
     history,
     incoming,

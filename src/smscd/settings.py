@@ -98,6 +98,15 @@ class Settings(BaseSettings):
     retry_base_seconds: float = Field(
         10.0, gt=0, description="The wait after a first temporary failure; doubles each try."
     )
+    callback_timeout_seconds: float = Field(
+        10.0, gt=0, description="How long a callback handler may take to answer a notice."
+    )
+    callback_retry_seconds: float = Field(
+        5.0, gt=0, description="The wait after a notice's first failed post; doubles each try."
+    )
+    callback_max_attempts: int = Field(
+        12, ge=1, description="Posts of one notice before it is given up."
+    )
     retry_max_seconds: float = Field(
         900.0, gt=0, description="The longest wait between two tries of a message."
     )

@@ -28,6 +28,11 @@ accounts = Table(
     Column("default_sender", String(15), nullable=False, server_default=""),
     # The last id send.php gave a send that came without one (sending/queries.py).
     Column("last_send_id", BigInteger, nullable=False, server_default="0"),
+    # Where status changes and incoming messages are posted ('' nowhere), and the key
+    # they are signed with: the receiver needs the same key, so it is kept as it is
+    # (docs/callbacks.md, docs/security.md).
+    Column("callback_url", Text, nullable=False, server_default=""),
+    Column("callback_secret", String(64), nullable=False, server_default=""),
 )
 
 api_keys = Table(

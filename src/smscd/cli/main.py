@@ -20,6 +20,7 @@ from smscd import worker as background_worker
 from smscd.accounts import service
 from smscd.accounts.passwords import Passwords
 from smscd.cli import billing as billing_cli
+from smscd.cli import callbacks as callbacks_cli
 from smscd.cli import delivery as delivery_cli
 from smscd.cli import limits as limits_cli
 from smscd.cli import links as links_cli
@@ -67,7 +68,7 @@ app.add_typer(limits_cli.ip_app, name="ip")
 app.add_typer(sending_cli.sender_app, name="sender")
 app.add_typer(delivery_cli.connectors_app, name="connectors")
 app.add_typer(delivery_cli.routes_app, name="routes")
-for _name, _command in billing_cli.account_commands:
+for _name, _command in billing_cli.account_commands + callbacks_cli.account_commands:
     account_app.command(_name)(_command)
 
 DEMO_DATABASE = "sqlite:///smscd-demo.db"

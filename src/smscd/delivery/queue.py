@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from smscd import billing, incoming
+from smscd import billing, callbacks, incoming
 from smscd.db.gateway import Database, Transaction
 from smscd.delivery import queries, retry, states
 from smscd.delivery.connectors.base import (
@@ -207,9 +207,12 @@ class Delivery:
     async def _record(self, connector: str, outcomes: list[tuple[Outgoing, Submitted]]) -> None:
         now = self._clock()
         refunds: list[int] = []
+        notify: list[int] = []
         async with self._db.transaction() as tx:
             for message, submitted in outcomes:
                 changed, outcome = await self._transition(tx, message, submitted, now, refunds)
+                if changed and (submitted.result == Result.ACCEPTED or message.int_id in refunds):
+                    notify.append(message.int_id)  # its status changed: 0, or 20 (failed)
                 if not changed:
                     self.counters.lease_lost += 1
                     log.info("message %s: lease lost before %s was recorded", message.int_id,
@@ -220,6 +223,7 @@ class Delivery:
                 ])  # fmt: skip
             if refunds:
                 await billing.refund_messages(tx, refunds)
+            await callbacks.status_changed(tx, notify, int(now))
         count = self.counters.by_connector
         count[connector] = count.get(connector, 0) + len(outcomes)
 
@@ -248,6 +252,7 @@ class Delivery:
 
     async def receipts(self, receipts: list[Receipt]) -> set[str]:
         taken: set[str] = set()
+        changed: list[int] = []
         async with self._db.transaction() as tx:
             for receipt in receipts:
                 state, status = FINAL_STATUS[receipt.final]
@@ -260,6 +265,8 @@ class Delivery:
                     )
                 if rows:
                     taken.add(receipt.peer_id)
+                    changed.append(int(rows[0][0]))
+            await callbacks.status_changed(tx, changed, int(self._clock()))
         self.counters.receipts += len(taken)
         return taken
 
@@ -269,8 +276,12 @@ class Delivery:
              "phone": r.phone, "to_phone": r.to, "message": r.text}
             for r in replies
         ]  # fmt: skip
+        now = int(self._clock())
         async with self._db.transaction() as tx:
             await incoming.receive(tx, rows)
+            for account_id in sorted({r.account_id for r in replies}):
+                count = sum(1 for r in replies if r.account_id == account_id)
+                await callbacks.incoming_received(tx, account_id, count, now)
         self.counters.replies += len(rows)
 
     # -- maintenance ----------------------------------------------------------------------
@@ -292,6 +303,9 @@ class Delivery:
             expired_submitted = await tx.fetch_all(queries.EXPIRE_SUBMITTED, [now, now])
             if expired_queued:
                 await billing.refund_messages(tx, expired_queued)  # never reached an operator
+            await callbacks.status_changed(
+                tx, expired_queued + [int(r[0]) for r in expired_submitted], now
+            )
         self.counters.rescued += len(rescued)
         self.counters.expired += len(expired_queued) + len(expired_submitted)
         if rescued:
