@@ -1,7 +1,7 @@
 """Benchmark of ``send.php``: messages accepted per second over HTTP, for 1 and for 100
-recipients a request, against the in-process cost of the same requests (the app called
-without a server or sockets); and delivery through the simulator (accepted -> delivered,
-messages a second). SQLite, and PostgreSQL with ``--postgres-url``.
+recipients a request, against the in-process cost of the same requests (send.php's handler
+called directly: the same units of work without HTTP); and delivery through the simulator
+(accepted -> delivered, messages a second). SQLite, and PostgreSQL with ``--postgres-url``.
 
 Run from the project root (docs/performance.md, "Sending")::
 
@@ -26,16 +26,16 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 import psycopg
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from smscd import components, runtime
 from smscd.accounts.passwords import Passwords
 from smscd.accounts.service import NewAccount, create_account
-from smscd.app import create_app
 from smscd.billing import store
 from smscd.db import migrate
 from smscd.db.connect import open_database
@@ -43,6 +43,10 @@ from smscd.db.engine import sync_engine
 from smscd.delivery import routing
 from smscd.delivery.connectors import registry
 from smscd.history.tables import messages
+from smscd.http import charsets
+from smscd.http.context import ApiRequest
+from smscd.http.params import Params
+from smscd.sending import endpoint as sending
 from smscd.sending import senders
 from smscd.settings import load_settings
 
@@ -96,32 +100,32 @@ class Figure:
 
 
 def in_process(url: str, recipients: int, seconds: float) -> Figure:
-    """The app called directly (ASGI), CONNECTIONS concurrent clients, one process."""
+    """send.php's handler called directly (no HTTP, no parsing, no authentication): the
+    same units of work, CONNECTIONS concurrent callers, one process."""
     settings = load_settings(database_url=url, rate_limits=False, argon2_time_cost=1,
-                             argon2_memory_kib=64, background_in_serve=False,
-                             auth_cache_seconds=600)  # fmt: skip
-    app = create_app(settings)
-    target = path(recipients)
+                             argon2_memory_kib=64, background_in_serve=False)  # fmt: skip
+    worker = runtime.server(settings)
+    values = dict(parse_qsl(path(recipients).split("?", 1)[1]))
 
     async def main() -> float:
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                await client.get(target)  # warm: the password check
-                done = 0
-                deadline = time.perf_counter() + seconds
-                started = time.perf_counter()
+        async with components.started(worker.components):
+            services = worker.services
+            assert services is not None
+            account = await services.authenticator.authenticate("bench", "bench-pw", "", None)
+            params = Params(values, 1, charsets.DEFAULT)
+            done = 0
+            deadline = time.perf_counter() + seconds
+            started = time.perf_counter()
 
-                async def worker() -> None:
-                    nonlocal done
-                    while time.perf_counter() < deadline:
-                        reply = await client.get(target)
-                        if "," not in reply.text or reply.text.startswith("0,-"):
-                            raise RuntimeError(reply.text)
-                        done += 1
+            async def caller() -> None:
+                nonlocal done
+                while time.perf_counter() < deadline:
+                    request = ApiRequest(params, account, services.db, time.time(), services)
+                    await sending.send(request)
+                    done += 1
 
-                await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
-                return done / (time.perf_counter() - started)
+            await asyncio.gather(*(caller() for _ in range(CONNECTIONS)))
+            return done / (time.perf_counter() - started)
 
     return Figure("in-process", asyncio.run(main()))
 

@@ -236,3 +236,25 @@ def test_a_scheduled_send_is_history_at_its_time(client, sender, clock):
     [message] = call_json(client, sender, get_messages=1)
     assert message["send_timestamp"] == int(clock.now) + 90 * 60
     assert message["status"] == -1
+
+
+def test_tinyurl_replaces_links_and_a_click_sets_status_4(client, sender, clock):
+    text = "Оплата: https://shop.example/pay?order=17. Спасибо!"
+    send(client, sender, phones=f"{DE},4915112345679", mes=text, tinyurl=1, id=17)
+    sent = {m["phone"]: m["message"] for m in call_json(client, sender, get_messages=1)}
+    codes = {}
+    for phone, message in sent.items():
+        before, _, rest = message.partition("http://127.0.0.1:8000/")
+        code, _, after = rest.partition(".")
+        assert (before, after) == ("Оплата: ", " Спасибо!")
+        codes[phone] = code
+    assert codes[DE] != codes["4915112345679"]  # one link per message
+    network.deliver(client)
+    followed = client.get(f"/{codes[DE]}", follow_redirects=False)
+    assert (followed.status_code, followed.headers["location"]) == (
+        302, "https://shop.example/pay?order=17",
+    )  # fmt: skip
+    status = call_json(client, sender, path="/sys/status.php", phone=DE, id=17)
+    assert status["status"] == 4
+    other = call_json(client, sender, path="/sys/status.php", phone="4915112345679", id=17)
+    assert other["status"] == 1

@@ -20,11 +20,31 @@ def _config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Bring the schema to ``revision`` (the newest by default)."""
-    with engine.begin() as conn:
-        config = _config()
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
+    """Bring the schema to ``revision`` (the newest by default).
+
+    On SQLite, foreign keys are not enforced while the migrations run: a table that other
+    tables refer to is rebuilt by copying it (Alembic's batch mode), which a dropped
+    referenced table would otherwise refuse; afterwards every reference is checked, and a
+    broken one fails the upgrade.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # only outside a transaction
+            conn.commit()
+        try:
+            with conn.begin():
+                config = _config()
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def current_revisions(engine: Engine) -> set[str]:

@@ -7,6 +7,6 @@ layers above the domains (app, runtime, cli, demo) import them; pyproject.toml's
 contracts check it.
 """
 
-from smscd.history.store import NewMessage, queue_messages
+from smscd.history.store import NewMessage, mark_clicked, queue_messages
 
-__all__ = ["NewMessage", "queue_messages"]
+__all__ = ["NewMessage", "mark_clicked", "queue_messages"]

@@ -103,3 +103,20 @@ async def continue_send_ids(tx: Transaction, account_ids: Sequence[int]) -> None
             "(SELECT MAX(m.id) FROM messages m WHERE m.account_id = ?), 0) WHERE id = ?",
             [account_id, account_id],
         )
+
+
+# A click on a message's link proves it was delivered: status 4, once (docs/links.md).
+MARK_CLICKED = (
+    "UPDATE messages SET state = 'delivered', status = 4, err = 0, last_ts = ?,"
+    " lease_until = NULL, claimed_by = NULL"
+    " WHERE int_id = ? AND state IN ('submitted', 'delivered') AND status <> 4"
+)
+
+
+async def mark_clicked(tx: Transaction, int_ids: Sequence[int], now: int) -> list[int]:
+    """Set the messages whose link was clicked to status 4; those that changed."""
+    changed = []
+    for int_id in int_ids:
+        if await tx.execute(MARK_CLICKED, [now, int_id]):
+            changed.append(int_id)
+    return changed

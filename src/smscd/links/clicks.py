@@ -9,6 +9,9 @@ the whole batch to the counters with one statement, one transaction
 (``Database.execute``: on SQLite the gateway's single writer connection, on PostgreSQL a
 pool connection), then resolves every waiting future, or fails them all with the error.
 While a batch commits, the next one gathers, so batches grow with the load.
+
+A click on a message's link (send.php ``tinyurl=1``) also sets that message to status 4
+(link clicked) and queues its callback notice, in the same transaction as the counters.
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import Counter
+from collections.abc import Callable
 
+from smscd import callbacks, history
 from smscd.db.gateway import Database
 from smscd.links import queries
 
@@ -39,11 +45,13 @@ def click_rows(clicks: Counter[Click]) -> list[tuple[int, int, int]]:
 class ClickWriter:
     """Queues clicks and commits them in batches; see the module docstring."""
 
-    def __init__(self, db: Database, wait: float, max_clicks: int) -> None:
+    def __init__(self, db: Database, wait: float, max_clicks: int,
+                 clock: Callable[[], float] = time.time) -> None:  # fmt: skip
         self._db = db
+        self._clock = clock
         self._wait = wait
         self._max = max_clicks
-        self._pending: list[tuple[Click, asyncio.Future[None]]] = []
+        self._pending: list[tuple[Click, int | None, asyncio.Future[None]]] = []
         self._first_at = 0.0
         self._queued = asyncio.Event()  # something is pending (or the writer is closing)
         self._full = asyncio.Event()  # max_clicks are pending: commit without waiting
@@ -54,7 +62,7 @@ class ClickWriter:
         self._closing = False
         self._task = asyncio.create_task(self._run(), name="smscd-click-writer")
 
-    async def record(self, link_id: int, day: int) -> None:
+    async def record(self, link_id: int, day: int, int_id: int | None = None) -> None:
         """Count one click; returns once it is committed, raises what the commit raised."""
         if self._closing or self._task is None:
             raise RuntimeError("the click writer is not running")
@@ -63,7 +71,7 @@ class ClickWriter:
         if not self._pending:
             self._first_at = loop.time()
             self._queued.set()
-        self._pending.append(((link_id, day), future))
+        self._pending.append(((link_id, day), int_id, future))
         if len(self._pending) >= self._max:
             self._full.set()
         # A client that hangs up cancels only its wait: the click stays in the batch.
@@ -98,18 +106,23 @@ class ClickWriter:
                 self._full.clear()
             await self._commit(batch)
 
-    async def _commit(self, batch: list[tuple[Click, asyncio.Future[None]]]) -> None:
+    async def _commit(self, batch: list[tuple[Click, int | None, asyncio.Future[None]]]) -> None:
         try:
-            rows = click_rows(Counter(click for click, _ in batch))
+            rows = click_rows(Counter(click for click, _, _ in batch))
             params = [value for row in rows for value in row]
+            messages = sorted({int_id for _, int_id, _ in batch if int_id is not None})
             async with self._db.transaction() as tx:
                 await tx.execute(queries.add_clicks(len(rows)), params)
+                if messages:
+                    now = int(self._clock())
+                    clicked = await history.mark_clicked(tx, messages, now)
+                    await callbacks.status_changed(tx, clicked, now)
         except Exception as error:
             log.exception("committing %d clicks failed", len(batch))
-            for _, future in batch:
+            for _, _, future in batch:
                 if not future.done():
                     future.set_exception(error)
             return
-        for _, future in batch:
+        for _, _, future in batch:
             if not future.done():
                 future.set_result(None)

@@ -17,8 +17,8 @@ from smscd.dates import add_months
 
 # The redirect: the link and its account's time zone (the day a click counts on).
 BY_CODE = (
-    "SELECT l.id, l.url, a.timezone FROM links l JOIN accounts a ON a.id = l.account_id"
-    " WHERE l.code = ?"
+    "SELECT l.id, l.url, a.timezone, l.int_id FROM links l"
+    " JOIN accounts a ON a.id = l.account_id WHERE l.code = ?"
 )
 
 # A link's clicks ever: its ``TOTAL_DAY`` counter (none yet: 0).
@@ -26,7 +26,9 @@ _TOTAL = "COALESCE((SELECT d.clicks FROM link_days d WHERE d.link_id = l.id AND 
 _STORED = f"l.id, l.code, l.url, {_TOTAL}, l.created_ts"
 
 # ``add``: the account's link to a URL, if it has one.
-LINK_BY_URL_HASH = f"SELECT {_STORED} FROM links l WHERE l.account_id = ? AND l.url_hash = ?"
+LINK_BY_URL_HASH = (
+    f"SELECT {_STORED} FROM links l WHERE l.account_id = ? AND l.url_hash = ? AND l.int_id IS NULL"
+)
 
 # The CLI's list: an account's links, oldest first.
 LINKS_OF_ACCOUNT = f"SELECT {_STORED} FROM links l WHERE l.account_id = ? ORDER BY l.id"
@@ -36,6 +38,12 @@ LINKS_OF_ACCOUNT = f"SELECT {_STORED} FROM links l WHERE l.account_id = ? ORDER 
 INSERT = (
     "INSERT INTO links (account_id, code, url, url_hash, created_ts)"
     " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+
+# A link of one message (send.php tinyurl=1).
+INSERT_FOR_MESSAGE = (
+    "INSERT INTO links (account_id, code, url, url_hash, created_ts, int_id)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 # The demo's links, with their codes and day counters given.
@@ -126,7 +134,11 @@ def stats(query: StatsQuery) -> tuple[str, list[Any]]:
     hashes = ", ".join("?" * len(query.url_hashes))
     urls = ", ".join("?" * len(query.urls))
     args += [*query.url_hashes, *query.urls]
-    # At most one row per candidate (uq_links_account_id_url_hash): the caller takes the
-    # newest. No ORDER BY id: it could tempt a planner into walking the primary key.
-    sql = f"{select} WHERE l.account_id = ? AND l.url_hash IN ({hashes}) AND l.url IN ({urls})"
+    # At most one row per candidate (uq_links_account_id_url_hash, the account's own links:
+    # a message's links, send.php tinyurl=1, are found by id): the caller takes the newest.
+    # No ORDER BY id: it could tempt a planner into walking the primary key.
+    sql = (
+        f"{select} WHERE l.account_id = ? AND l.url_hash IN ({hashes}) AND l.url IN ({urls})"
+        " AND l.int_id IS NULL"
+    )
     return sql, args

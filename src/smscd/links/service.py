@@ -45,6 +45,7 @@ class Target:
 
     link_id: int
     location: str  # the original URL, as an ASCII Location value
+    int_id: int | None  # the message it was made for (tinyurl=1), if any
     clock: ZoneClock  # the account's zone: a click counts on its local day
     expires: float  # monotonic seconds
 
@@ -64,7 +65,7 @@ class LinkService:
         base = settings.links_base_url
         self.base_url = base if base.endswith("/") else f"{base}/"
         self.clicks = ClickWriter(
-            db, settings.links_commit_wait_ms / 1000, settings.links_commit_max_clicks
+            db, settings.links_commit_wait_ms / 1000, settings.links_commit_max_clicks, clock
         )
         self._cache: OrderedDict[str, Target] = OrderedDict()
         self._cache_size = settings.links_cache_size
@@ -86,9 +87,13 @@ class LinkService:
         row = await self.db.fetch_one(queries.BY_CODE, [code])
         if row is None:
             return None
-        link_id, url, timezone = row
+        link_id, url, timezone, int_id = row
         target = Target(
-            link_id, urls.location(url), zone_clock(ZoneInfo(timezone)), monotonic + CACHE_SECONDS
+            link_id,
+            urls.location(url),
+            None if int_id is None else int(int_id),
+            zone_clock(ZoneInfo(timezone)),
+            monotonic + CACHE_SECONDS,
         )
         if self._cache_size:
             self._cache[code] = target
@@ -99,7 +104,8 @@ class LinkService:
 
     async def click(self, target: Target) -> None:
         """Count a click now, on the account's local day; returns once committed."""
-        await self.clicks.record(target.link_id, local_day(target.clock, self.clock()))
+        now = self.clock()
+        await self.clicks.record(target.link_id, local_day(target.clock, now), target.int_id)
 
     async def start(self) -> None:
         await self.clicks.start()

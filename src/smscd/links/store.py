@@ -7,7 +7,7 @@ through the gateway like every other read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from smscd.db.gateway import Reads, Transaction
@@ -79,3 +79,24 @@ async def insert_links(tx: Transaction, new: Iterable[NewLink]) -> int:
         await tx.execute_many(queries.INSERT_DAY, days)
         count += 1
     return count
+
+
+@dataclass(frozen=True, slots=True)
+class MessageLink:
+    """A short link of one message: its code is chosen before the message is written (the
+    text carries it), its ``int_id`` known once the message has one."""
+
+    code: str
+    url: str
+
+
+async def add_message_links(
+    tx: Transaction, account_id: int, links: Sequence[tuple[int, MessageLink]], now: int
+) -> None:
+    """Store the links of messages (int_id, link): each its own link, so that a click
+    tells which message it came from. A taken code fails the unit of work (one chance in
+    about 62^8 / links: not retried)."""
+    rows = [(account_id, link.code, link.url, urls.url_hash(link.url), now, int_id)
+            for int_id, link in links]  # fmt: skip
+    if rows:
+        await tx.execute_many(queries.INSERT_FOR_MESSAGE, rows)

@@ -18,14 +18,18 @@ from sqlalchemy import (
     BigInteger,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from smscd.db.metadata import Id64, metadata
+
+ACCOUNT_LINKS = text("int_id IS NULL")
 
 links = Table(
     "links",
@@ -36,8 +40,19 @@ links = Table(
     Column("url", Text, nullable=False),
     Column("url_hash", BigInteger, nullable=False),
     Column("created_ts", BigInteger, nullable=False),
+    # The message a link was made for (send.php tinyurl=1): a click on it sets that
+    # message's status to 4. Such links are one per message and URL; an account's other
+    # links are one per URL (the partial unique index).
+    Column("int_id", BigInteger, nullable=True),
     UniqueConstraint("code"),
-    UniqueConstraint("account_id", "url_hash"),
+    Index(
+        "uq_links_account_id_url_hash",
+        "account_id",
+        "url_hash",
+        unique=True,
+        sqlite_where=ACCOUNT_LINKS,
+        postgresql_where=ACCOUNT_LINKS,
+    ),
 )
 
 link_days = Table(

@@ -9,9 +9,10 @@ message of the send, its charge and its place in the queue are committed togethe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from smscd import billing, delivery, history, tariffs
+from smscd import billing, delivery, history, links, tariffs
 from smscd.errors import (
     CannotDeliverError,
     InvalidNumberError,
@@ -49,6 +50,7 @@ class Accepted:
     operator: str
     region: str
     connector: str
+    links: tuple[links.MessageLink, ...] = ()  # tinyurl=1: the text's short links
 
 
 async def _send_id(request: ApiRequest, send: SendRequest) -> int | str:
@@ -119,6 +121,11 @@ async def send(request: ApiRequest) -> Reply:
             for a, at in zip(accepted, send_times, strict=True)
         ]
         int_ids = await history.queue_messages(tx, new)
+        await links.add_message_links(
+            tx, account.id,
+            [(i, link) for i, a in zip(int_ids, accepted, strict=True) for link in a.links],
+            now,
+        )  # fmt: skip
         charges = [
             billing.Charge(
                 account.id,
@@ -162,7 +169,11 @@ async def _recipients(
         if connector is None:
             refused.append(recipients.Refused(address, UNDELIVERABLE_STATUS, NO_ROUTE_ERR))
             continue
-        text, parts = prepared_text(item.text, send.format, send.translit, send.maxsms)
+        text = item.text
+        found_links: tuple[links.MessageLink, ...] = ()
+        if send.tinyurl and send.format in SHORTENED:
+            text, found_links = shortened(text, request.services.of(links.LinkService))
+        text, parts = prepared_text(text, send.format, send.translit, send.maxsms)
         unit = prices.mail if send.mail else prices.price(mcc, mnc, send.channel)
         charged_parts = 1 if send.format in (MessageFormat.HLR, MessageFormat.PING) else parts
         accepted.append(
@@ -172,9 +183,30 @@ async def _recipients(
                 country=found["country"] if found else "",
                 operator=found["operator"] if found else "",
                 region=found["region"] if found else "", connector=connector,
+                links=found_links,
             )
         )  # fmt: skip
     return accepted, refused
+
+
+# Links in a text: up to the first space or quote, without the punctuation that ends a
+# sentence (a link at the end of "Pay here: https://x.ru/p." keeps its own dot out).
+_LINK = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+SHORTENED = frozenset({MessageFormat.SMS, MessageFormat.FLASH})
+
+
+def shortened(text: str, service: links.LinkService) -> tuple[str, tuple[links.MessageLink, ...]]:
+    """``text`` with each http(s) link replaced by a short link of its own (one per
+    message and link: a click tells which message it came from), and those links."""
+    made: list[links.MessageLink] = []
+
+    def replace(match: re.Match[str]) -> str:
+        url = match.group(0).rstrip(".,;:!?)")
+        link = links.MessageLink(links.new_code(), url)
+        made.append(link)
+        return service.short_url(link.code) + match.group(0)[len(url) :]
+
+    return _LINK.sub(replace, text), tuple(made)
 
 
 def _number_lines(
@@ -221,6 +253,8 @@ PARAMETERS = (
     Parameter("call", "flag", "A voice call (error 8: no route carries it yet)."),
     Parameter("viber", "flag", "A Viber message (error 8: no route carries it yet)."),
     Parameter("soc", "flag", "A social-network message (error 8: no route carries it yet)."),
+    Parameter("tinyurl", "flag", "Replace each http(s) link by a short link; a click on "
+              "it sets the message to status 4."),
     Parameter("cost", "choice", "0 send; 1 only tell the cost; 2 send and tell the cost; "
               "3 also the new balance.", choices=("0", "1", "2", "3"), default="0"),
     Parameter("op", "flag", "Add every number with its network and cost."),

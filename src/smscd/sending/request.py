@@ -70,6 +70,7 @@ class SendRequest:
     cost: int  # 0 send; 1 only the cost; 2 send + cost; 3 send + cost + balance
     op: bool  # every number in the reply
     err: bool  # the failed numbers in the reply
+    tinyurl: bool  # links in the text replaced by short links that report a click
 
     @property
     def mail(self) -> bool:
@@ -150,6 +151,7 @@ def read(params: Params) -> SendRequest:
     sender = params.values.get("sender")
     texts = {name: params.get(name) for name in ("time", "tz", "valid", "period", "freq")}
     op, err = params.flag("op"), params.flag("err")
+    tinyurl = params.flag("tinyurl")
     listed, phones = params.values.get("list", ""), params.get("phones")
     mes = params.values.get("mes", "")
     flags = {name: params.get(name) for name, _ in TYPE_FLAGS}
@@ -177,6 +179,7 @@ def read(params: Params) -> SendRequest:
         cost=cost,
         op=op,
         err=err,
+        tinyurl=tinyurl,
         **texts,
     )
 
