@@ -6,10 +6,13 @@ from __future__ import annotations
 from sqlalchemy import select, text
 
 from smscd.delivery.connectors.base import Final, Receipt
+from smscd.delivery.queue import Delivery
 from smscd.delivery.tables import delivery_attempts, simulated_messages
 from smscd.history.tables import messages
+from smscd.settings import load_settings
 from tests.api import call, call_json
 from tests.billing.helpers import balances
+from tests.conftest import TEST_SETTINGS
 from tests.sending import network
 from tests.sending.conftest import PART, START_BALANCE
 
@@ -163,3 +166,25 @@ def test_statistics_balance_and_history_agree(backend, client, sender):
     assert charged == 4 * PART
     assert stat["credit"] == "10.00" and stat["sms"] == "4"
     assert balance == "90.00"
+
+
+def test_on_sqlite_one_process_claims_at_a_time(backend, client, sender, clock):
+    """A second delivery worker on the database: on SQLite it claims nothing while the
+    first holds the dispatch lock; on PostgreSQL both claim (skipping each other's rows)."""
+    call(client, sender, SEND, phones=DE, mes="Hi")
+    settings = load_settings(database_url=backend.url, **TEST_SETTINGS)
+    db = client.app.state.components["database"]
+    other = Delivery(settings, db, lambda: clock.now)
+    portal = client.portal
+    network.deliver(client)  # the app's own worker has claimed at least once: it holds it
+    call(client, sender, SEND, phones="4915112345679", mes="Hi")
+    portal.call(other.refresh_connectors)
+    try:
+        claimed = portal.call(other.dispatch_once)
+    finally:
+        portal.call(other.stop)
+    if backend.name == "sqlite":
+        assert claimed == 0
+        assert row(backend, sender, "4915112345679")["state"] == "queued"
+    else:
+        assert claimed >= 1

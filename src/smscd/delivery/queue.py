@@ -3,9 +3,11 @@ became of them; apply receipts and incoming messages; expire, rescue and retry.
 
 One :class:`Delivery` component runs in each process that delivers (``smscd serve`` by
 default, ``smscd worker`` for a separate tier). Several may share one database: on
-PostgreSQL their claims skip each other's rows (``FOR UPDATE SKIP LOCKED``); on SQLite the
-one writer serialises them. Every change is a guarded statement (delivery/queries.py), so a
-worker that lost its lease, or a receipt that came twice, changes nothing.
+PostgreSQL their claims skip each other's rows (``FOR UPDATE SKIP LOCKED``); on SQLite one
+process at a time claims (the holder of an ``flock`` on ``<database>-delivery``; the others
+take over when it stops or dies), since the database has one writer anyway. Every change
+is a guarded statement (delivery/queries.py), so a worker that lost its lease, or a
+receipt that came twice, changes nothing.
 
 A worker that dies mid-batch loses nothing: its claimed rows keep ``sending`` until their
 lease runs out, then maintenance returns them to the queue and another worker sends them.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import random
@@ -29,6 +32,7 @@ from dataclasses import dataclass, field
 
 from smscd import billing, callbacks, incoming
 from smscd.db.gateway import Database, Transaction
+from smscd.db.urls import DatabaseUrl
 from smscd.delivery import queries, retry, states
 from smscd.delivery.connectors.base import (
     Connector,
@@ -50,6 +54,33 @@ FINAL_STATUS = {
     Final.EXPIRED: (states.State.EXPIRED, states.EXPIRED),
 }
 CONNECTORS = "SELECT name, kind, config FROM connectors ORDER BY name"
+
+
+class DispatchLock:
+    """Who claims on an SQLite database: the process holding an ``flock`` on
+    ``<database>-delivery`` (the kernel drops it when the process dies). Never waits."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._fd: int | None = None
+        self.held = False
+
+    def take_now(self) -> bool:
+        if self.held:
+            return True
+        if self._fd is None:
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        self.held = True
+        return True
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor gives the lock back
+        self._fd, self.held = None, False
 
 
 @dataclass
@@ -89,6 +120,8 @@ class Delivery:
         self._in_flight: set[int] = set()
         self._last_maintenance = 0.0
         self.counters = Counters()
+        url = DatabaseUrl.parse(settings.database_url)
+        self._dispatch_lock = DispatchLock(f"{url.sqlite_path}-delivery") if url.is_sqlite else None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -109,6 +142,8 @@ class Delivery:
                 log.exception("connector %s failed to stop", connector.name)
         self.connectors.clear()
         self._configs.clear()
+        if self._dispatch_lock is not None:
+            self._dispatch_lock.close()
 
     def wake(self) -> None:
         """Look for due messages now (send.php calls it after queueing)."""
@@ -158,7 +193,9 @@ class Delivery:
 
     async def dispatch_once(self) -> int:
         """One round: for each connector, claim what it can take and submit it; how many
-        messages were claimed."""
+        messages were claimed (none on SQLite unless this process is the dispatcher)."""
+        if self._dispatch_lock is not None and not self._dispatch_lock.take_now():
+            return 0
         total = 0
         for connector in list(self.connectors.values()):
             room = min(connector.capacity(), self._settings.delivery_batch)
