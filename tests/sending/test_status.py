@@ -158,3 +158,21 @@ def test_balance_needs_authorisation(client, sender):
         call(client, None, BALANCE, login=sender.login, psw="wrong")
         == "ERROR = 2 (authorise error)"
     )
+
+
+@pytest.mark.parametrize(
+    ("charset", "codec"), [("windows-1251", "cp1251"), ("koi8-r", "koi8_r"), ("utf-8", "utf-8")]
+)
+@pytest.mark.parametrize("fmt", range(4))
+def test_replies_are_written_in_the_requested_charset(client, delivered, charset, codec, fmt):
+    reply = client.get(
+        STATUS,
+        params={"login": delivered.login, "psw": delivered.password, "phone": DE, "id": 63,
+                "all": 1, "fmt": fmt, "charset": charset},
+    )  # fmt: skip
+    assert reply.headers["content-type"].endswith(f"charset={charset}")
+    expected = {0: SINGLE[0, 1], 1: SINGLE[1, 1], 3: SINGLE[3, 1]}.get(fmt)
+    text = reply.content.decode(codec)
+    if expected is not None:
+        assert text == expected
+    assert "Доставлено" in text and "Счёт" in text
