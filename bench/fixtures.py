@@ -83,8 +83,11 @@ def seeded_database(directory: Path, messages: int, *, reuse: bool) -> Path:
     _remove_database(partial)
     print(f"seeding {path} with {messages:,} messages ...", flush=True)
     started = time.perf_counter()
+    now = int(time.time()) // 60 * 60
+    # The data's "now", so that PostgreSQL can be seeded with the same rows.
+    path.with_name(path.name + ".now").write_text(str(now))
     seed = ["seed-demo", "--database", f"sqlite:///{partial}", "--messages", str(messages)]
-    command = [*smscd_command(), *seed, "--seed", str(SEED)]
+    command = [*smscd_command(), *seed, "--seed", str(SEED), "--now", str(now)]
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 -- our own argv
     with sqlite3.connect(partial) as conn:  # fold the WAL into the file before renaming it
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -93,6 +96,57 @@ def seeded_database(directory: Path, messages: int, *, reuse: bool) -> Path:
     _remove_database(partial)
     print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
     return path
+
+
+def _demo_summary(url: str) -> tuple[int, int] | None:
+    """The demo account's messages and newest send time on PostgreSQL (None: no data)."""
+    import psycopg  # the test dependency; only --postgres-url needs it
+
+    try:
+        with psycopg.connect(url) as conn:
+            row = conn.execute(
+                "SELECT count(*), max(m.send_ts) FROM messages m JOIN accounts a"
+                " ON a.id = m.account_id WHERE a.login = %s",
+                (LOGIN,),
+            ).fetchone()
+    except psycopg.Error:
+        return None
+    return (row[0], row[1]) if row and row[1] is not None else None
+
+
+def postgres_copy(sqlite_path: Path, admin_url: str) -> str:
+    """A PostgreSQL database with the rows of ``sqlite_path`` (seeded by seed-demo with the
+    same seed and "now"), then ``VACUUM ANALYZE``d; reused while it matches. Its URL."""
+    import psycopg
+
+    name = sqlite_path.stem.replace("-", "_")
+    base, _, _ = admin_url.rpartition("/")
+    url = f"{base}/{name}"
+    with sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True) as conn:
+        expected = conn.execute(
+            "SELECT count(*), max(m.send_ts) FROM messages m JOIN accounts a"
+            " ON a.id = m.account_id WHERE a.login = ?",
+            (LOGIN,),
+        ).fetchone()
+    if _demo_summary(url) == tuple(expected):
+        upgrade = [*smscd_command(), "db", "upgrade", "--database", url]
+        subprocess.run(upgrade, check=True, capture_output=True)  # noqa: S603
+        print(f"reusing PostgreSQL database {name}", flush=True)
+        return url
+    now = sqlite_path.with_name(sqlite_path.name + ".now").read_text().strip()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    print(f"seeding PostgreSQL database {name} ...", flush=True)
+    started = time.perf_counter()
+    messages = sqlite_path.stem.split("-")[2]  # smscd-demo-<messages>-seed<seed>
+    seed = ["seed-demo", "--database", url, "--messages", messages, "--seed", str(SEED)]
+    command = [*smscd_command(), *seed, "--now", now]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
+    return url
 
 
 def _account(conn: sqlite3.Connection) -> tuple[int, ZoneInfo]:

@@ -44,6 +44,7 @@ from fixtures import (
     HistoryRequest,
     history_mix,
     latency_requests,
+    postgres_copy,
     seeded_database,
 )
 from serving import (
@@ -72,6 +73,8 @@ from smscd.settings import load_settings
 SMALL_MESSAGES = 10_000
 TARGET_HTTP_SHARE = 0.7
 TARGET_LATENCY_RATIO = 1.5
+TARGET_POSTGRES = 0.8  # PostgreSQL's req/s against SQLite's on the same data (issue 9)
+POSTGRES_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class Config:
     messages: int  # messages of the large database
     latency_requests: int  # sequential requests per latency figure
     cache_dir: Path | None
+    postgres_url: str | None  # also serve the same data from PostgreSQL
 
 
 # --- the in-process limit -------------------------------------------------------------------
@@ -279,6 +283,30 @@ def _verdict(value: float, target: float, at_least: bool) -> str:
     return f"{'>=' if at_least else '<='} {target:.2f}  {'met' if met else 'MISSED'}"
 
 
+def _postgres_rounds(
+    sqlite_server: Server, large: Path, mix: list[HistoryRequest], config: Config, workdir: Path
+) -> tuple[float, float]:
+    """The mix served from PostgreSQL (the same rows, seeded alike) and from SQLite, in
+    alternating rounds, both servers up all along; the median req/s of each."""
+    assert config.postgres_url is not None
+    url = postgres_copy(large, config.postgres_url)
+    paths = [request.path for request in mix]
+    with Server(url, config.workers, workdir / "serve-postgres.log") as server:
+        _header(f"HTTP: the same mix from PostgreSQL, {POSTGRES_ROUNDS} rounds in turns")
+        counts = validate_mix(server, mix)
+        if counts != validate_mix(sqlite_server, mix):
+            raise BenchError(f"PostgreSQL answers other record counts: {counts}")
+        warm_up(server, paths, config.warmup, config.connections)
+        rates: dict[str, list[float]] = {"SQLite": [], "PostgreSQL": []}
+        for _ in range(POSTGRES_ROUNDS):
+            for label, target in (("SQLite", sqlite_server), ("PostgreSQL", server)):
+                result = run_wrk(target, paths, config.duration, config.connections)
+                rates[label].append(result.throughput.rps)
+                print(_wrk_line(f"get_messages via HTTP, {label}", result), flush=True)
+                target.wait_idle()
+    return statistics.median(rates["SQLite"]), statistics.median(rates["PostgreSQL"])
+
+
 def run(config: Config) -> None:
     """Seed (or reuse) the databases, measure, print the figures and the summary table."""
     if shutil.which("wrk") is None:
@@ -328,6 +356,11 @@ def run(config: Config) -> None:
             print(_wrk_line("get_messages via HTTP", served), flush=True)
             healthz = run_wrk(server, ["/healthz"], config.duration, config.connections)
             print(_wrk_line("/healthz via HTTP", healthz), flush=True)
+            postgres = (
+                _postgres_rounds(server, large, mix, config, workdir)
+                if config.postgres_url
+                else None
+            )
 
     _header("summary")
     share = served.throughput.rps / limit.rps
@@ -349,6 +382,14 @@ def run(config: Config) -> None:
                 f"{ratio:.2f}",
                 _verdict(ratio, TARGET_LATENCY_RATIO, False),
             ),
+        ]
+    if postgres:
+        sqlite_rps, postgres_rps = postgres
+        ratio = postgres_rps / sqlite_rps
+        table += [
+            ("get_messages, SQLite, in turns (req/s)", f"{sqlite_rps:,.0f}", ""),
+            ("get_messages, PostgreSQL, in turns (req/s)", f"{postgres_rps:,.0f}", ""),
+            ("  PostgreSQL / SQLite", f"{ratio:.2f}", _verdict(ratio, TARGET_POSTGRES, True)),
         ]
     for name, value, target in table:
         print(f"{name:44} {value:>10}   {target}")
@@ -373,6 +414,11 @@ def parse_args(argv: list[str] | None = None) -> Config:
         "--workers", type=int, default=2, help="server workers and limit processes (2)"
     )
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (64)")
+    parser.add_argument(
+        "--postgres-url",
+        help="a PostgreSQL server (postgresql://user@host/db): serve the same data from it"
+        " too and report its rate against SQLite's, measured in turns in the same run",
+    )
     args = parser.parse_args(argv)
     if args.messages is not None and args.messages <= SMALL_MESSAGES:
         parser.error(f"--messages must be above {SMALL_MESSAGES:,}, the small database")
@@ -384,6 +430,7 @@ def parse_args(argv: list[str] | None = None) -> Config:
         messages=args.messages or (100_000 if args.quick else 1_000_000),
         latency_requests=100 if args.quick else 300,
         cache_dir=args.cache_dir.expanduser().resolve() if args.cache_dir else None,
+        postgres_url=args.postgres_url,
     )
 
 

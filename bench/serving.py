@@ -69,7 +69,7 @@ class Server:
     started and ``/healthz`` answers; stopped (SIGTERM, then SIGKILL) on exit."""
 
     def __init__(
-        self, database: Path, workers: int, log: Path, env: dict[str, str] | None = None
+        self, database: Path | str, workers: int, log: Path, env: dict[str, str] | None = None
     ) -> None:
         self.database = database
         self.workers = workers
@@ -83,7 +83,8 @@ class Server:
 
     def __enter__(self) -> Server:
         env = {**os.environ, "SMSCD_AUTH_CACHE_SECONDS": "300", **self.env}
-        database = f"sqlite:///{self.database}"
+        # A path is a SQLite database; a string, a database URL (PostgreSQL).
+        database = self.database if isinstance(self.database, str) else f"sqlite:///{self.database}"
         serve = ["serve", "--database", database, "--port", str(self.port)]
         command = [*smscd_command(), *serve, "--workers", str(self.workers)]
         with self.log.open("wb") as log:

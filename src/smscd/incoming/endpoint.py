@@ -44,7 +44,7 @@ def incoming_query(request: ApiRequest) -> queries.IncomingQuery:
 
 
 async def get_answers(request: ApiRequest) -> Reply:
-    sql, args = queries.incoming(incoming_query(request))
+    sql, args = queries.incoming(request.db.dialect, incoming_query(request))
     rows = await request.db.fetch_all(sql, args)
     clock = zone_clock(request.account.timezone)
     return Reply(layout.INCOMING, [layout.record(row, clock) for row in rows])
