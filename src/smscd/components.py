@@ -55,6 +55,14 @@ async def _stop(component: Component) -> None:
 Sleep = Callable[[float], Awaitable[object]]
 
 
+async def cancel(task: asyncio.Task[None] | None) -> None:
+    """Stop a component's loop task (if it has one) and wait until it has stopped."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 class Periodic:
     """A background job: ``tick`` every ``seconds`` from start to stop.
 
@@ -87,10 +95,7 @@ class Periodic:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel(task)
 
     async def run_now(self) -> None:
         """Run one tick now (after the running one, if any) and return when it is done."""

@@ -12,7 +12,6 @@ notices. Every attempt is a row of ``callback_attempts``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import time
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from smscd import components
 from smscd.callbacks import queries, signing
 from smscd.db.gateway import Database
 from smscd.settings import Settings
@@ -56,10 +56,7 @@ class CallbackRelay:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await components.cancel(task)
         client, self._client = self._client, None
         if client is not None:
             await client.aclose()

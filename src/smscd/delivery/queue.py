@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from smscd import billing, callbacks, incoming
+from smscd import billing, callbacks, components, incoming
 from smscd.db.gateway import Database, Transaction
 from smscd.db.urls import DatabaseUrl
 from smscd.delivery import queries, retry, states
@@ -131,10 +131,7 @@ class Delivery:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await components.cancel(task)
         for connector in list(self.connectors.values()):
             try:
                 await connector.stop()

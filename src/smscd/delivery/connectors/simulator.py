@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from smscd import components
 from smscd.db.gateway import Database
 from smscd.delivery import queries
 from smscd.delivery.connectors.base import (
@@ -214,10 +215,7 @@ class Simulator:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await components.cancel(task)
 
     def capacity(self) -> int:
         now = int(self._clock())
