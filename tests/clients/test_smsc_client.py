@@ -55,3 +55,12 @@ def test_smsc_client_by_default_goes_to_the_real_service(account, no_egress):
     with pytest.raises(requests.ConnectionError):
         api.default.send(phones=PHONE, mes="x", id=uuid.uuid4(), sender="Shop")
     assert no_egress.tried == ["smsc.ru"]
+
+
+def test_smsc_client_cannot_read_an_error_reply(smscd: Smscd, account):
+    """Its parser splits every reply into ``key - value`` pairs: an error
+    (``ERROR = 2 (authorise error)``, the service's layout too) is not one, so the package
+    raises ValueError instead of reporting the error."""
+    api = client(f"{smscd.url}/", account.login, "not-the-password")
+    with pytest.raises(ValueError, match="not enough values to unpack"):
+        api.default.send(phones=PHONE, mes="x", id=uuid.uuid4(), sender="Shop")
