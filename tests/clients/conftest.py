@@ -60,7 +60,9 @@ class Account:
     password: str
 
 
-@pytest.fixture(scope="session")
+# Package scope: the server stops when the clients' tests are done, not at the end of the
+# whole run, so that its worker does not poll beside the rest of the suite.
+@pytest.fixture(scope="package")
 def smscd(backend: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Smscd]:
     directory: Path = tmp_path_factory.mktemp("clients")
     urls: Iterator[str] = (
