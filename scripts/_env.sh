@@ -14,3 +14,9 @@ if [ ! -f "$stamp" ] || [ "$ROOT/requirements.lock" -nt "$stamp" ] || [ "$ROOT/p
 fi
 export PATH="$VENV/bin:$PATH"
 cd "$ROOT"
+# The npm packages of the client libraries that tests/clients runs with node (docs/clients.md).
+node_dir="$ROOT/tests/clients/node"
+if command -v npm >/dev/null && { [ ! -f "$node_dir/node_modules/.package-lock.json" ] ||
+    [ "$node_dir/package-lock.json" -nt "$node_dir/node_modules/.package-lock.json" ]; }; then
+  npm ci --prefix "$node_dir" --no-audit --no-fund --loglevel=error >/dev/null
+fi
