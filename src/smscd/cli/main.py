@@ -22,6 +22,7 @@ from smscd.accounts.passwords import Passwords
 from smscd.cli import billing as billing_cli
 from smscd.cli import callbacks as callbacks_cli
 from smscd.cli import delivery as delivery_cli
+from smscd.cli import incoming as incoming_cli
 from smscd.cli import limits as limits_cli
 from smscd.cli import links as links_cli
 from smscd.cli import numbering as numbering_cli
@@ -68,6 +69,7 @@ app.add_typer(limits_cli.ip_app, name="ip")
 app.add_typer(sending_cli.sender_app, name="sender")
 app.add_typer(delivery_cli.connectors_app, name="connectors")
 app.add_typer(delivery_cli.routes_app, name="routes")
+app.add_typer(incoming_cli.numbers_app, name="numbers")
 for _name, _command in billing_cli.account_commands + callbacks_cli.account_commands:
     account_app.command(_name)(_command)
 

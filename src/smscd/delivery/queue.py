@@ -96,6 +96,7 @@ class Counters:
     expired: int = 0
     rescued: int = 0
     replies: int = 0
+    unowned: int = 0  # incoming messages to numbers no account owns (dropped)
     by_connector: dict[str, int] = field(default_factory=dict)
 
 
@@ -304,19 +305,33 @@ class Delivery:
         self.counters.receipts += len(taken)
         return taken
 
-    async def replies(self, replies: list[Reply]) -> None:
-        rows = [
-            {"account_id": r.account_id, "received_ts": r.at, "sent_ts": r.sent,
-             "phone": r.phone, "to_phone": r.to, "message": r.text}
-            for r in replies
-        ]  # fmt: skip
+    async def replies(self, replies: list[Reply]) -> int:
+        """Store incoming messages for their accounts (those a connector could not name go
+        to the owner of the number they were sent to); how many were stored. A message to a
+        number nobody owns is logged and dropped."""
         now = int(self._clock())
         async with self._db.transaction() as tx:
-            await incoming.receive(tx, rows)
-            for account_id in sorted({r.account_id for r in replies}):
-                count = sum(1 for r in replies if r.account_id == account_id)
+            unnamed = {r.to for r in replies if r.account_id is None}
+            owners = await incoming.owners(tx, unnamed) if unnamed else {}
+            owned: list[tuple[int, Reply]] = []
+            for r in replies:
+                account_id = r.account_id if r.account_id is not None else owners.get(r.to)
+                if account_id is None:
+                    self.counters.unowned += 1
+                    log.warning("incoming message to %s, a number no account owns: dropped",
+                                r.to)  # fmt: skip
+                    continue
+                owned.append((account_id, r))
+            await incoming.receive(tx, [
+                {"account_id": account_id, "received_ts": r.at, "sent_ts": r.sent,
+                 "phone": r.phone, "to_phone": r.to, "message": r.text}
+                for account_id, r in owned
+            ])  # fmt: skip
+            for account_id in sorted({account_id for account_id, _ in owned}):
+                count = sum(1 for owner, _ in owned if owner == account_id)
                 await callbacks.incoming_received(tx, account_id, count, now)
-        self.counters.replies += len(rows)
+        self.counters.replies += len(owned)
+        return len(owned)
 
     # -- maintenance ----------------------------------------------------------------------
 

@@ -19,3 +19,13 @@ incoming = Table(
     Index("ix_incoming_to_phone", "account_id", "to_phone", "id"),
     Index("ix_incoming_period", "account_id", "received_ts", "id"),
 )
+
+# The numbers accounts own (``smscd numbers add``): an incoming message from a carrier
+# belongs to the account that owns the number it was sent to. One owner per number.
+numbers = Table(
+    "numbers",
+    metadata,
+    Column("phone", String(32), primary_key=True),  # digits only (phones.py)
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("created_at", BigInteger, nullable=False),
+)

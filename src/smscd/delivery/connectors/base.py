@@ -75,9 +75,13 @@ class Receipt:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """An incoming message: ``phone`` wrote ``text`` to ``to`` (the account's number)."""
+    """An incoming message: ``phone`` wrote ``text`` to ``to`` (the account's number).
 
-    account_id: int
+    ``account_id`` is None when the connector does not know the account (a real carrier
+    knows only the number): the sink gives it to the number's owner (incoming/numbers.py).
+    """
+
+    account_id: int | None
     phone: str
     to: str
     text: str
@@ -93,7 +97,10 @@ class Sink(Protocol):
         repeated receipt changes nothing: statuses never go backwards)."""
         ...
 
-    async def replies(self, replies: list[Reply]) -> None: ...
+    async def replies(self, replies: list[Reply]) -> int:
+        """Store incoming messages; how many were stored (those to a number no account
+        owns are dropped)."""
+        ...
 
 
 class Connector(Protocol):
