@@ -212,8 +212,8 @@ class Delivery:
         async with self._db.transaction() as tx:
             rows = await tx.fetch_all(sql, args)
         claimed = [
-            Outgoing(int(i), int(a), str(p), str(m), str(s), int(f), int(t))
-            for i, a, p, m, s, f, t in rows
+            Outgoing(int(i), int(a), str(p), str(m), str(s), int(f), int(t), int(v))
+            for i, a, p, m, s, f, t, v in rows
         ]
         self.counters.claimed += len(claimed)
         self._in_flight.update(m.int_id for m in claimed)

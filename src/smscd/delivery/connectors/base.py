@@ -43,6 +43,7 @@ class Outgoing:
     sender: str
     format: int
     attempt: int
+    valid_until: int  # Unix seconds: a carrier may stop trying then (SMPP validity_period)
 
 
 @dataclass(frozen=True, slots=True)
