@@ -13,9 +13,7 @@ from typing import Any
 
 from smscd.db.gateway import Dialect
 
-CLAIMED_COLUMNS = (
-    "int_id, account_id, phone, message, sender_id, format, attempt, valid_until"
-)
+CLAIMED_COLUMNS = "int_id, account_id, phone, message, sender_id, format, attempt, valid_until"
 
 
 def claim(dialect: Dialect, connector: str, now: int, limit: int, worker: str,
