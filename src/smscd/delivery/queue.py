@@ -43,7 +43,7 @@ from smscd.delivery.connectors.base import (
     Result,
     Submitted,
 )
-from smscd.delivery.connectors.simulator import Rules, Simulator
+from smscd.delivery.connectors.kinds import KINDS, Context
 from smscd.settings import Settings
 
 log = logging.getLogger("smscd.delivery")
@@ -164,10 +164,11 @@ class Delivery:
             self._configs[name] = (kind, config)
 
     def _build(self, name: str, kind: str, config: str) -> Connector | None:
-        if kind == "simulator":
-            return Simulator(name, Rules.parse(config), self._db, self, self._clock)
-        log.error("connector %s has a kind this version cannot run: %s", name, kind)
-        return None
+        found = KINDS.get(kind)
+        if found is None:
+            log.error("connector %s has a kind this version cannot run: %s", name, kind)
+            return None
+        return found.build(Context(name, config, self._db, self, self._clock, self._settings))
 
     # -- the loop -------------------------------------------------------------------------
 

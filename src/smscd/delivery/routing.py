@@ -20,24 +20,16 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, func, insert, select
 
 from smscd.db.gateway import Reads
+from smscd.delivery.connectors.kinds import KINDS
 from smscd.delivery.tables import connectors, routes
 from smscd.errors import AdminError
 from smscd.formats import MessageFormat
 
-# What each kind of connector can carry (delivery/connectors/).
-CARRIES: dict[str, frozenset[int]] = {
-    "simulator": frozenset(
-        {
-            MessageFormat.SMS,
-            MessageFormat.FLASH,
-            MessageFormat.WAP_PUSH,
-            MessageFormat.HLR,
-            MessageFormat.BINARY,
-            MessageFormat.BINARY_HEX,
-            MessageFormat.PING,
-        }
-    ),
-}
+
+def carries(kind: str) -> frozenset[int]:
+    """The message formats a kind of connector carries (none for a kind unknown here)."""
+    found = KINDS.get(kind)
+    return found.carries if found is not None else frozenset()
 
 
 class RouteError(AdminError):
@@ -60,7 +52,7 @@ class Route:
             and (not self.mnc or self.mnc == mnc)
             and phone.startswith(self.prefix)
             and (not self.formats or format_ in self.formats)
-            and format_ in CARRIES.get(self.kind, frozenset())
+            and format_ in carries(self.kind)
         )
 
 

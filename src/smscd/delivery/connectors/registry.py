@@ -9,20 +9,20 @@ import time
 
 from sqlalchemy import Connection, delete, insert, select, update
 
-from smscd.delivery.connectors.simulator import Rules, RulesError
-from smscd.delivery.routing import CARRIES, RouteError
+from smscd.delivery.connectors.kinds import KINDS, ConfigError
+from smscd.delivery.routing import RouteError
 from smscd.delivery.tables import connectors, routes
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
-KINDS = tuple(CARRIES)
 
 
 def _config(kind: str, config: str) -> str:
-    if kind not in KINDS:
+    found = KINDS.get(kind)
+    if found is None:
         raise RouteError(f"unknown connector kind {kind!r}; kinds: {', '.join(KINDS)}")
     try:
-        return Rules.parse(config).to_json()
-    except RulesError as exc:
+        return found.check(config)
+    except ConfigError as exc:
         raise RouteError(str(exc)) from exc
 
 

@@ -1,0 +1,71 @@
+"""The kinds of connector this version runs: what each carries, how its configuration is
+checked, and how a worker builds one. A new kind (a carrier protocol) is one entry here
+and its own module beside this one; nothing else in delivery/ names kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from smscd.db.gateway import Database
+from smscd.delivery.connectors.base import Connector, Sink
+from smscd.delivery.connectors.simulator import Rules, RulesError, Simulator
+from smscd.formats import MessageFormat
+from smscd.settings import Settings
+
+
+class ConfigError(ValueError):
+    """A connector configuration this kind cannot run with; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a worker gives a connector it builds."""
+
+    name: str
+    config: str  # as stored (the output of the kind's ``check``)
+    db: Database
+    sink: Sink
+    clock: Callable[[], float]
+    settings: Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    name: str
+    carries: frozenset[int]  # message formats (smscd/formats.py)
+    check: Callable[[str], str]  # the operator's config → the stored form; ConfigError
+    build: Callable[[Context], Connector]
+
+
+def _simulator_config(text: str) -> str:
+    try:
+        return Rules.parse(text).to_json()
+    except RulesError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _simulator(context: Context) -> Connector:
+    return Simulator(context.name, Rules.parse(context.config), context.db, context.sink,
+                     context.clock)  # fmt: skip
+
+
+SIMULATOR = Kind(
+    "simulator",
+    frozenset(
+        {
+            MessageFormat.SMS,
+            MessageFormat.FLASH,
+            MessageFormat.WAP_PUSH,
+            MessageFormat.HLR,
+            MessageFormat.BINARY,
+            MessageFormat.BINARY_HEX,
+            MessageFormat.PING,
+        }
+    ),
+    _simulator_config,
+    _simulator,
+)
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (SIMULATOR,)}
