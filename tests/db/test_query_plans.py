@@ -32,9 +32,9 @@ INCOMING_SHAPES = {
     "after_id": IncomingQuery(1, 1_789_000_000, 500, None, 100),
     "to_phone": IncomingQuery(1, 1_789_000_000, 500, "79990000001", 100),
 }
-SHAPES = [(name, lambda _dialect, q=q: history(q)) for name, q in HISTORY_SHAPES.items()] + [
-    (name, lambda dialect, q=q: incoming(dialect, q)) for name, q in INCOMING_SHAPES.items()
-]
+SHAPES = [
+    (name, lambda dialect, q=q: history(dialect, q)) for name, q in HISTORY_SHAPES.items()
+] + [(name, lambda dialect, q=q: incoming(dialect, q)) for name, q in INCOMING_SHAPES.items()]
 
 
 @pytest.mark.parametrize("name,statement", SHAPES, ids=[name for name, _ in SHAPES])

@@ -82,24 +82,6 @@ def skewed_db() -> Iterator[tuple[psycopg.Connection, skewed.Accounts]]:
         pass
 
 
-# Not yet: several numbers (``phone IN (...)``) are one scan of ix_messages_phone and a sort
-# of all their rows in the range, or a scan of ix_messages_period filtered by number until
-# ``cnt`` match; and a generic plan of ``to_phone`` may scan the account's incoming filtered
-# by number (it guesses 1/n_distinct of the rows match). docs/performance.md, "PostgreSQL".
-NOT_YET = {
-    ("3 phones, 90 days (big)", "force_generic_plan"),
-    ("50 phones, cnt=10 (big)", "force_custom_plan"),
-    ("a rare to_phone (big)", "force_generic_plan"),
-    ("a rare to_phone, today (big)", "force_generic_plan"),
-}
-
-
-def mark_not_yet(request: pytest.FixtureRequest, case: str, mode: str) -> None:
-    if (case, mode) in NOT_YET:
-        reason = "reads the rows of several numbers, or filters by number"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-
-
 def assert_reads_about(executed: Executed, most: int, *, mode: str) -> None:
     assert executed.rows_read <= most + SLACK_ROWS, (mode, json.dumps(executed.plan, indent=1))
     assert executed.pages <= 2 * most + SLACK_PAGES, (mode, json.dumps(executed.plan, indent=1))
@@ -150,11 +132,10 @@ HISTORY_CASES: list[tuple[str, str, tuple[Any, ...], int]] = [
     HISTORY_CASES,
     ids=[f"{name} ({account})" for name, account, _, _ in HISTORY_CASES],
 )
-def test_history_reads_about_cnt_rows(request, skewed_db, mode, name, account, fields, most):
-    mark_not_yet(request, f"{name} ({account})", mode)
+def test_history_reads_about_cnt_rows(skewed_db, mode, name, account, fields, most):
     conn, accounts = skewed_db
     query = HistoryQuery(getattr(accounts, account), *fields)
-    sql, args = history(query)
+    sql, args = history("postgresql", query)
     assert_reads_about(execute(conn, mode, sql, args), most, mode=mode)
 
 
@@ -186,8 +167,7 @@ INCOMING_CASES: list[tuple[str, str, tuple[Any, ...], int]] = [
     INCOMING_CASES,
     ids=[f"{name} ({account})" for name, account, _, _ in INCOMING_CASES],
 )
-def test_incoming_reads_about_cnt_rows(request, skewed_db, mode, name, account, fields, most):
-    mark_not_yet(request, f"{name} ({account})", mode)
+def test_incoming_reads_about_cnt_rows(skewed_db, mode, name, account, fields, most):
     conn, accounts = skewed_db
     query = IncomingQuery(getattr(accounts, account), *fields)
     sql, args = incoming("postgresql", query)

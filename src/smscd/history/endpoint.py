@@ -65,7 +65,7 @@ def history_query(request: ApiRequest, clock: ZoneClock) -> queries.HistoryQuery
 
 async def get_messages(request: ApiRequest) -> Reply:
     clock = zone_clock(request.account.timezone)
-    sql, args = queries.history(history_query(request, clock))
+    sql, args = queries.history(request.db.dialect, history_query(request, clock))
     rows = await request.db.fetch_all(sql, args)
     if not rows:
         raise NotFoundError("message")

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from smscd.db.gateway import Dialect
+
 HISTORY_COLUMNS = (
     "status, last_ts, err, send_ts, phone, mccmnc, country, operator, region, cost,"
     " sender_id, message, type, id, int_id, sms_cnt, format, crc"
@@ -30,7 +32,9 @@ class HistoryQuery:
     limit: int
 
 
-def history(query: HistoryQuery) -> tuple[str, list[Any]]:
+def history(dialect: Dialect, query: HistoryQuery) -> tuple[str, list[Any]]:
+    if dialect == "postgresql" and len(query.addresses) > 1:
+        return _several_postgres(query)
     where = ["account_id = ?", "mail = ?"]
     args: list[Any] = [query.account_id, int(query.mail)]
     if query.addresses:
@@ -51,6 +55,39 @@ def history(query: HistoryQuery) -> tuple[str, list[Any]]:
         " ORDER BY send_ts DESC, int_id DESC LIMIT ?"
     )
     args.append(query.limit)
+    return sql, args
+
+
+def _several_postgres(query: HistoryQuery) -> tuple[str, list[Any]]:
+    """Several numbers on PostgreSQL: each number's newest ``limit`` rows (one backward
+    range scan of ``ix_messages_phone`` per number), merged, newest ``limit`` of them.
+
+    ``phone IN (...)`` let PostgreSQL plan either one scan of all the numbers' rows in the
+    range and a sort of them, or a scan of ``ix_messages_period`` filtered by number until
+    ``limit`` match (a generic plan guesses how many do): reads that grow with the
+    account, not with the answer (issue 9, docs/performance.md "PostgreSQL"). Here every
+    plan reads at most ``limit`` rows per number; the numbers are one array parameter, so
+    the statement's text (and its prepared plan) is the same for any count.
+    """
+    where = ["m.account_id = ?", "m.mail = ?", "m.phone = p.phone"]
+    args: list[Any] = [list(query.addresses), query.account_id, int(query.mail)]
+    if query.period:
+        where.append("m.send_ts >= ? AND m.send_ts < ?")
+        args.extend(query.period)
+    if query.before_int_id is not None:
+        where.append(
+            "(m.send_ts, m.int_id) < (SELECT b.send_ts, b.int_id FROM messages b"
+            " WHERE b.int_id = ? AND b.account_id = ?)"
+        )
+        args += [query.before_int_id, query.account_id]
+    columns = ", ".join(f"m.{column.strip()}" for column in HISTORY_COLUMNS.split(","))
+    sql = (
+        f"SELECT h.* FROM unnest(CAST(? AS TEXT[])) AS p(phone) CROSS JOIN LATERAL"
+        f" (SELECT {columns} FROM messages m WHERE {' AND '.join(where)}"
+        " ORDER BY m.send_ts DESC, m.int_id DESC LIMIT ?) h"
+        " ORDER BY h.send_ts DESC, h.int_id DESC LIMIT ?"
+    )
+    args += [query.limit, query.limit]
     return sql, args
 
 

@@ -68,10 +68,6 @@ def _incoming_postgres(query: IncomingQuery) -> tuple[str, list[Any]]:
     column, and ``account_id = ?`` would win over it): hence the larger of the two bounds,
     computed once.
     """
-    key, prefix = ("account_id, to_phone", [query.account_id, query.to_phone])
-    if not query.to_phone:
-        key, prefix = "account_id", [query.account_id]
-    marks = ", ".join("?" * len(prefix))
     # Above after_id, and at or after the first id received at ``since`` or later (none:
     # the largest id, nothing qualifies).
     lower = (
@@ -79,19 +75,30 @@ def _incoming_postgres(query: IncomingQuery) -> tuple[str, list[Any]]:
         " WHERE w.account_id = ? AND w.received_ts >= ? ORDER BY w.received_ts, w.id"
         f" LIMIT 1), {MAX_ID}))"
     )
-    where = [
-        f"({key}, id) >= ({marks}, {lower})",
-        f"({key}, id) <= ({marks}, {MAX_ID})",
-        "received_ts + 0 >= ?",
-    ]
-    args: list[Any] = [*prefix, query.after_id, query.account_id, query.since, *prefix]
-    args.append(query.since)
+    window = [query.after_id, query.account_id, query.since]
     if query.to_phone:
-        where.append("to_phone = ?")
-        args.append(query.to_phone)
+        # One number: the account by equality, then (to_phone, id) bounds on the next
+        # columns of ix_incoming_to_phone, which no other index holds in that order.
+        key = "to_phone, id"
+        where = [
+            "account_id = ?",
+            f"(to_phone, id) >= (?, {lower})",
+            f"(to_phone, id) <= (?, {MAX_ID})",
+            "received_ts + 0 >= ?",
+        ]
+        args: list[Any] = [query.account_id, query.to_phone, *window, query.to_phone]
+    else:
+        key = "account_id, id"
+        where = [
+            f"(account_id, id) >= (?, {lower})",
+            f"(account_id, id) <= (?, {MAX_ID})",
+            "received_ts + 0 >= ?",
+        ]
+        args = [query.account_id, *window, query.account_id]
+    args.append(query.since)
     sql = (
         f"SELECT {INCOMING_COLUMNS} FROM incoming WHERE {' AND '.join(where)}"
-        f" ORDER BY {key}, id LIMIT ?"
+        f" ORDER BY {key} LIMIT ?"
     )
     args.append(query.limit)
     return sql, args
