@@ -108,7 +108,9 @@ async def open_services(database: str) -> tuple[Services, Account]:
     """What a server worker opens, on ``database``, and the demo account, authenticated
     once as the server does it (the caller closes ``services.db``)."""
     settings = load_settings()
-    db = SqliteDatabase(database, settings.sqlite_threads)
+    db = SqliteDatabase(
+        database, settings.sqlite_threads, inline_read_ms=settings.sqlite_inline_read_ms
+    )
     await db.start()
     passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
     authenticator = Authenticator(db, passwords, settings.auth_cache_seconds)

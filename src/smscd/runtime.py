@@ -45,6 +45,7 @@ def database_of(settings: Settings) -> Database:
         settings.sqlite_threads,
         settings.pg_pool_size,
         settings.sqlite_group_commit_max,
+        settings.sqlite_inline_read_ms,
     )
 
 

@@ -54,6 +54,14 @@ class Settings(BaseSettings):
         le=32,
         description="Threads (each with its own connection) that run SQLite queries in a worker.",
     )
+    sqlite_inline_read_ms: float = Field(
+        0.0,
+        ge=0,
+        le=1000,
+        description="SQLite: run each read on the event loop first, for at most this many "
+        "milliseconds; a read that takes longer is interrupted and runs in the thread pool "
+        '(docs/performance.md, "The history path"). 0: every read in the pool.',
+    )
     pg_pool_size: int = Field(
         10, ge=1, le=200, description="Connections in each worker's PostgreSQL pool."
     )

@@ -9,12 +9,18 @@ from smscd.db.urls import DatabaseUrl
 
 
 def database(
-    url: str, sqlite_threads: int = 2, pg_pool_size: int = 10, group_commit_max: int = 256
+    url: str,
+    sqlite_threads: int = 2,
+    pg_pool_size: int = 10,
+    group_commit_max: int = 256,
+    sqlite_inline_read_ms: float = 0.0,
 ) -> Database:
     """The database of ``url``, not yet started."""
     parsed = DatabaseUrl.parse(url)
     if parsed.is_sqlite:
-        return SqliteDatabase(parsed.sqlite_path, sqlite_threads, group_commit_max)
+        return SqliteDatabase(
+            parsed.sqlite_path, sqlite_threads, group_commit_max, sqlite_inline_read_ms
+        )
     return PostgresDatabase(parsed.asyncpg_dsn, pg_pool_size)
 
 

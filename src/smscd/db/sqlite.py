@@ -3,6 +3,16 @@
 Reads run on ``threads`` threads, each with its own connection (WAL: readers never wait for
 the writer), or, for point lookups, on the calling thread.
 
+**Budgeted reads on the loop** (``inline_read_ms`` > 0): a read first runs on the event
+loop's thread with a budget. SQLite calls a progress handler every
+:data:`PROGRESS_STEPS` virtual-machine instructions; once the budget has passed it returns
+non-zero, SQLite interrupts the statement, and the read starts again in the pool. Most
+requests' reads (one index range of at most a page of rows) end well inside the budget
+and save two thread hand-offs; a read that would take longer costs the loop at most the
+budget, so one slow query cannot stall a worker's other requests for longer than that
+(docs/performance.md, "The history path"). What the handler cannot bound is one blocking
+read of a page from a cold disk.
+
 Writes go through one writer connection. SQLite has one writer per database file anyway;
 within a process, units of work queue on an ``asyncio.Lock`` (FIFO) and run one after
 another on that connection. **Group commit**: a commit with ``synchronous=FULL`` costs an
@@ -35,9 +45,11 @@ import fcntl
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from smscd.db.engine import configure_sqlite
@@ -52,6 +64,9 @@ _inside: contextvars.ContextVar[object | None] = contextvars.ContextVar(
 
 
 BUSY_TIMEOUT_MS = 10_000  # how long a writer waits for another process's transaction
+# How often SQLite asks a budgeted read's progress handler whether its time is up, in
+# virtual-machine instructions (a few microseconds of work).
+PROGRESS_STEPS = 1000
 
 
 def _connect(path: str) -> sqlite3.Connection:
@@ -354,14 +369,27 @@ class SqliteTransaction(Transaction):
         return list(range(first, first + count))
 
 
+@dataclass
+class ReadStats:
+    """Where reads ran (tests, benchmarks, metrics)."""
+
+    inline: int = 0  # finished on the event loop within the budget
+    handed_off: int = 0  # ran in the pool (no budget, or over it)
+    over_budget: int = 0  # of those: interrupted on the loop first
+
+
 class SqliteDatabase(Database):
     dialect = "sqlite"
 
-    def __init__(self, path: str, threads: int, max_batch: int = 256) -> None:
+    def __init__(
+        self, path: str, threads: int, max_batch: int = 256, inline_read_ms: float = 0.0
+    ) -> None:
         self._path = path
         self._threads = threads
         self._max_batch = max_batch
+        self._budget = inline_read_ms / 1000.0
         self.stats = CommitStats()
+        self.reads = ReadStats()
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -387,8 +415,33 @@ class SqliteDatabase(Database):
     async def fetch_all(self, sql: str, params: Sequence[Any]) -> list[Row]:
         if self._executor is None:
             raise RuntimeError("the database is not started")
+        if self._budget > 0:
+            rows = self._fetch_budgeted(sql, params)
+            if rows is not None:
+                self.reads.inline += 1
+                return rows
+            self.reads.over_budget += 1
+        self.reads.handed_off += 1
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._fetch_all, sql, params)
+
+    def _fetch_budgeted(self, sql: str, params: Sequence[Any]) -> list[Row] | None:
+        """The rows, read on this thread within the budget; None if it ran out first."""
+        local = self._local
+        conn = self._connection()
+        if not getattr(local, "budgeted", False):
+            conn.set_progress_handler(lambda: time.perf_counter() > local.deadline,
+                                      PROGRESS_STEPS)  # fmt: skip
+            local.budgeted = True
+        local.deadline = time.perf_counter() + self._budget
+        try:
+            return conn.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if str(exc) != "interrupted":
+                raise
+            return None
+        finally:
+            local.deadline = float("inf")  # point lookups on this connection: no budget
 
     async def fetch_point(self, sql: str, params: Sequence[Any]) -> list[Row]:
         # WAL readers never wait for the writer, and an index seek takes microseconds:
