@@ -55,7 +55,7 @@ class Settings(BaseSettings):
         description="Threads (each with its own connection) that run SQLite queries in a worker.",
     )
     sqlite_inline_read_ms: float = Field(
-        0.0,
+        5.0,
         ge=0,
         le=1000,
         description="SQLite: run each read on the event loop first, for at most this many "
