@@ -33,6 +33,7 @@ def test_route_table():
         ("/healthz", ("GET", "HEAD"), ()),
         ("/openapi.json", ("GET", "HEAD"), ()),
         ("/docs", ("GET", "HEAD"), ()),
+        ("/intake/{connector}", ("any method",), ()),
         ("/{code:path}", ("GET", "HEAD"), ()),
     ]
 

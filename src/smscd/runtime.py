@@ -20,6 +20,7 @@ from smscd.callbacks.relay import CallbackRelay
 from smscd.components import Component, Periodic
 from smscd.db.connect import database
 from smscd.db.gateway import Database
+from smscd.delivery.intake import Intake
 from smscd.delivery.queue import Delivery
 from smscd.http.client_ip import ClientAddresses
 from smscd.http.context import Services
@@ -69,6 +70,11 @@ def server(settings: Settings, clock: Clock = time.time) -> Runtime:
     guard, guarding = make_guard(settings, db, clock)
     numbering = NumberingService(db)
     links = LinkService(settings, db, clock)
+    jobs = background_jobs(settings, db, clock) if settings.background_in_serve else []
+    # The HTTP intake applies what providers post through the delivery worker's sink (its
+    # receipts and replies need only the database: an unstarted one serves without it).
+    delivery = next((job for job in jobs if isinstance(job, Delivery)), None)
+    intake = Intake(delivery or Delivery(settings, db, clock), settings.intake_max_body_bytes)
     services = Services(
         settings=settings,
         db=db,
@@ -80,7 +86,7 @@ def server(settings: Settings, clock: Clock = time.time) -> Runtime:
         clock=clock,
         guard=guard,
         addresses=ClientAddresses(settings.trusted_proxies),
-        domain={NumberingService: numbering, LinkService: links},
+        domain={NumberingService: numbering, LinkService: links, Intake: intake},
     )
     components: list[Component] = [
         db,
@@ -89,8 +95,7 @@ def server(settings: Settings, clock: Clock = time.time) -> Runtime:
         Periodic("numbering-refresh", settings.numbering_refresh_seconds, numbering.refresh),
         links,
     ]
-    if settings.background_in_serve:
-        components += background_jobs(settings, db, clock)
+    components += jobs
     return Runtime(components, services)
 
 

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 
@@ -278,6 +278,19 @@ class Settings(BaseSettings):
         description="Short links a worker keeps in memory for redirects (0: none). Each entry "
         "is re-read from the database after a minute.",
     )
+    # -- carriers settings --
+    secret_key: SecretStr = Field(
+        SecretStr(""),
+        description="Key that encrypts connector passwords stored in the database (`smscd "
+        "connectors add smtp ... --password`); a long random string. Empty: passwords can "
+        "only be given as `env:VARIABLE` references (docs/carriers.md).",
+    )
+    intake_max_body_bytes: int = Field(
+        262_144,
+        ge=1024,
+        description="The largest body `POST /intake/{connector}` reads (a provider's receipts "
+        "and incoming messages); a longer one is refused with 413.",
+    )
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -306,3 +319,9 @@ def load_settings(**overrides: Any) -> Settings:
             return (init_settings, env_settings, _TomlFile(settings_cls, config_path))
 
     return Settings(**_Loaded(**overrides).model_dump())
+
+
+def environment_secret(name: str) -> str | None:
+    """The value of the environment variable ``name`` (a connector's ``env:NAME`` password
+    reference, read when the connector is built), or None if it is not set."""
+    return os.environ.get(name)

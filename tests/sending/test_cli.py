@@ -48,7 +48,7 @@ def test_connectors_and_routes(backend):
     run(connectors_app, "add", "simulator", name, "--rules", '{"tps": 5}', *db)
     assert "unknown rules" in run(connectors_app, "rules", name, "--rules", '{"tpz": 5}', *db,
                                   code=1)  # fmt: skip
-    assert "unknown connector kind" in run(connectors_app, "add", "smtp", "x", *db, code=1)
+    assert "unknown connector kind" in run(connectors_app, "add", "pigeon", "x", *db, code=1)
     first = run(routes_app, "add", name, "--prefix", "7999555", "--formats", "0,1", *db)
     position = int(first.split()[1])
     again = run(routes_app, "add", name, "--mcc", "250", "--mnc", "01", "--position",

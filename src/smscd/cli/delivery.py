@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from typing import Annotated
 
 import typer
@@ -9,9 +11,11 @@ from rich.table import Table
 
 from smscd.cli.common import DatabaseOption, command_database, commands, console, fail
 from smscd.delivery import routing
-from smscd.delivery.connectors import registry
+from smscd.delivery.connectors import registry, secrets
 
-connectors_app = commands("Carrier connections (the simulator today; docs/simulator.md).")
+connectors_app = commands(
+    "Carrier connections: the simulator, SMTP, HTTP providers (docs/carriers.md)."
+)
 routes_app = commands("The routing table: which connector carries which message.")
 
 RulesOption = Annotated[
@@ -21,16 +25,104 @@ RulesOption = Annotated[
 
 @connectors_app.command("add")
 def connectors_add(
-    kind: Annotated[str, typer.Argument(help="simulator")],
+    kind: Annotated[str, typer.Argument(help="simulator, smtp (e-mail) or http (a provider)")],
     name: str,
     rules: RulesOption = "",
+    host: Annotated[str, typer.Option(help="smtp: the SMTP server.")] = "",
+    port: Annotated[int, typer.Option(help="smtp: its port.")] = 587,
+    starttls: Annotated[bool, typer.Option("--starttls", help="smtp: require STARTTLS.")] = False,
+    tls: Annotated[bool, typer.Option("--tls", help="smtp: implicit TLS (port 465).")] = False,
+    username: Annotated[str, typer.Option(help="smtp: the login (AUTH).")] = "",
+    password: Annotated[
+        str,
+        typer.Option(
+            help="smtp: env:VARIABLE (read by the worker), or the password itself, "
+            "stored encrypted with SMSCD_SECRET_KEY; - reads it from stdin. Never "
+            "printed."
+        ),
+    ] = "",
+    from_: Annotated[
+        str,
+        typer.Option(
+            "--from", help="smtp: the From of mail whose sender name is not an e-mail address."
+        ),
+    ] = "",
+    timeout: Annotated[float, typer.Option(help="smtp/http: seconds to wait for the peer.")] = 30.0,
+    connections: Annotated[
+        int | None, typer.Option(help="smtp/http: sessions or requests at once.")
+    ] = None,
+    url: Annotated[str, typer.Option(help="http: the provider's URL messages are posted to.")] = "",
+    token: Annotated[
+        str, typer.Option(help="http: the provider's token for our posts (Bearer), as --password.")
+    ] = "",
+    secret_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--secret-stdin",
+            help="http: read the intake secret from stdin instead of generating one.",
+        ),
+    ] = False,
     database: DatabaseOption = None,
 ) -> None:
-    """Add a connector; running workers start it within seconds."""
-    with command_database(database) as (_, engine), engine.begin() as conn:
-        registry.add(conn, name, kind, rules)
+    """Add a connector; running workers start it within seconds (docs/carriers.md)."""
+    with command_database(database) as (settings, engine):
+        key = settings.secret_key.get_secret_value()
+        shown_secret = ""
+        if kind == "smtp":
+            config = json.dumps({
+                "host": host, "port": port, "from": from_, "username": username,
+                "tls": "tls" if tls else "starttls" if starttls else "auto",
+                "password": _sealed(password, key), "timeout": timeout,
+                **({"connections": connections} if connections else {}),
+            })  # fmt: skip
+        elif kind == "http":
+            secret = sys.stdin.readline().strip() if secret_stdin else secrets.new_secret()
+            if len(secret) < 16:
+                raise fail("an intake secret is at least 16 characters")
+            salt, digest = secrets.hashed(secret)
+            config = json.dumps({
+                "url": url, "timeout": timeout, "token": _sealed(token, key), "salt": salt,
+                "digest": digest, **({"connections": connections} if connections else {}),
+            })  # fmt: skip
+            shown_secret = "" if secret_stdin else secret
+        else:
+            config = rules
+        with engine.begin() as conn:
+            registry.add(conn, name, kind, config)
     console.print(f"connector {name} ({kind}) added; route messages to it with smscd routes add",
                   highlight=False)  # fmt: skip
+    if shown_secret:
+        console.print(
+            "intake secret (shown once; the provider sends it as Authorization: Bearer): "
+            + shown_secret,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _sealed(value: str, key: str) -> str:
+    if value == "-":
+        value = sys.stdin.readline().rstrip("\n")
+    try:
+        return secrets.seal(value, key)
+    except secrets.SecretError as exc:
+        raise fail(str(exc)) from exc
+
+
+def _shown(config: str) -> str:
+    """A connector's settings without its secrets (a password only as its reference)."""
+    try:
+        raw = json.loads(config)
+    except json.JSONDecodeError:
+        return config
+    if not isinstance(raw, dict):
+        return config
+    for hidden in ("salt", "digest"):
+        raw.pop(hidden, None)
+    for held in ("password", "token"):
+        if held in raw:
+            raw[held] = secrets.shown(str(raw[held]))
+    return json.dumps(raw, ensure_ascii=False)
 
 
 @connectors_app.command("rules")
@@ -48,7 +140,7 @@ def connectors_list(database: DatabaseOption = None) -> None:
         rows = registry.listed(conn)
     table = Table("name", "kind", "config")
     for row in rows:
-        table.add_row(str(row["name"]), str(row["kind"]), str(row["config"]))
+        table.add_row(str(row["name"]), str(row["kind"]), _shown(str(row["config"])))
     console.print(table)
 
 

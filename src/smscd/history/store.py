@@ -62,13 +62,14 @@ class NewMessage:
     valid_until: int  # not delivered by then: expired
     connector: str  # the route's connector chosen at acceptance ('' none)
     balance: int  # 1 main, 2 second
+    subject: str = ""  # an e-mail's subject (send.php subj)
 
 
 QUEUE_COLUMNS = (
     "int_id", "account_id", "id", "ref", "mail", "phone", "format", "type", "status", "err",
     "send_ts", "last_ts", "mccmnc", "country", "operator", "region", "cost", "sender_id",
     "message", "comment", "sms_cnt", "crc", "state", "run_at", "valid_until", "connector",
-    "balance",
+    "balance", "subject",
 )  # fmt: skip
 QUEUE_INSERT = (
     f"INSERT INTO messages ({', '.join(QUEUE_COLUMNS)})"
@@ -87,7 +88,7 @@ async def queue_messages(tx: Transaction, messages: Sequence[NewMessage]) -> lis
         (int_id, m.account_id, m.id, m.ref, int(m.format == EMAIL_FORMAT), m.phone, m.format,
          API_TYPE, m.status, m.err, m.send_ts, m.last_ts, m.mccmnc, m.country, m.operator,
          m.region, m.cost, m.sender_id, m.message, m.comment, m.sms_cnt, crc(m.message),
-         m.state, m.send_ts, m.valid_until, m.connector, m.balance)
+         m.state, m.send_ts, m.valid_until, m.connector, m.balance, m.subject)
         for int_id, m in zip(int_ids, messages, strict=True)
     ]  # fmt: skip
     await tx.execute_many(QUEUE_INSERT, rows)

@@ -74,6 +74,7 @@ messages = Table(
     Column("balance", SmallInteger, nullable=False, server_default="1"),  # which paid
     Column("comment", Text, nullable=False, server_default=""),  # mes after a "~~~" line
     Column("ref", String(40), nullable=False, server_default=""),  # a textual client id
+    Column("subject", Text, nullable=False, server_default=""),  # an e-mail's (send.php subj)
     CheckConstraint(f"state IN ({', '.join(repr(s) for s in STATES)})", name="state_valid"),
     CheckConstraint("(state = 'sending') = (lease_until IS NOT NULL)", name="lease_while_sending"),
     Index("ix_messages_phone", "account_id", "mail", "phone", "send_ts", "int_id"),

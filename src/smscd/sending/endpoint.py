@@ -117,6 +117,7 @@ async def send(request: ApiRequest) -> Reply:
                 valid_until=at + valid,
                 connector=a.connector,
                 balance=billing.MAIN_BALANCE,
+                subject=send_request.subject,
             )
             for a, at in zip(accepted, send_times, strict=True)
         ]
@@ -248,7 +249,9 @@ PARAMETERS = (
     Parameter("push", "flag", "A wap-push message."),
     Parameter("hlr", "flag", "An HLR request per number (no text)."),
     Parameter("ping", "flag", "A silent reachability SMS (no text)."),
-    Parameter("mail", "flag", "An e-mail (error 8 until an e-mail route exists)."),
+    Parameter("mail", "flag", "An e-mail to the addresses in phones (error 8 without a "
+              "route to an e-mail connector; docs/carriers.md)."),
+    Parameter("subj", "string", "mail=1: the e-mail's subject (at most 255 characters)."),
     Parameter("mms", "flag", "An MMS (error 8: no route carries it yet)."),
     Parameter("call", "flag", "A voice call (error 8: no route carries it yet)."),
     Parameter("viber", "flag", "A Viber message (error 8: no route carries it yet)."),

@@ -21,6 +21,8 @@ from smscd.sending.translit import transliterate
 
 MAX_TEXT = 1000  # characters of ``mes`` (sending.md)
 MAX_INT_ID = 2_147_483_647
+MAX_SUBJECT = 255  # characters of ``subj`` [ours]
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f]+")
 COMMENT_LINE = "~~~"  # a line of its own: what follows is a comment, never sent
 
 # The message-type flags, in the order they are looked at, and the format each gives.
@@ -71,6 +73,7 @@ class SendRequest:
     op: bool  # every number in the reply
     err: bool  # the failed numbers in the reply
     tinyurl: bool  # links in the text replaced by short links that report a click
+    subject: str = ""  # mail=1: the e-mail's subject (``subj``)
 
     @property
     def mail(self) -> bool:
@@ -107,6 +110,15 @@ def split_comment(text: str) -> tuple[str, str]:
         if line.strip() == COMMENT_LINE:
             return "\n".join(lines[:i]).rstrip("\r\n"), "\n".join(lines[i + 1 :])
     return text, ""
+
+
+def _subject(raw: str) -> str:
+    """``subj`` as a header can carry it: control characters (a line break would start
+    another header) become one space [ours]; longer than :data:`MAX_SUBJECT`: error 1."""
+    subject = _LINE_BREAKS.sub(" ", raw).strip()
+    if len(subject) > MAX_SUBJECT:
+        raise ParametersError(f"subj is at most {MAX_SUBJECT} characters")
+    return subject
 
 
 def _client_id(params: Params) -> tuple[int | None, str]:
@@ -152,6 +164,7 @@ def read(params: Params) -> SendRequest:
     texts = {name: params.get(name) for name in ("time", "tz", "valid", "period", "freq")}
     op, err = params.flag("op"), params.flag("err")
     tinyurl = params.flag("tinyurl")
+    subject = _subject(params.get("subj"))
     listed, phones = params.values.get("list", ""), params.get("phones")
     mes = params.values.get("mes", "")
     flags = {name: params.get(name) for name, _ in TYPE_FLAGS}
@@ -180,6 +193,7 @@ def read(params: Params) -> SendRequest:
         op=op,
         err=err,
         tinyurl=tinyurl,
+        subject=subject if format_ == MessageFormat.EMAIL else "",
         **texts,
     )
 

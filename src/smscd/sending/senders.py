@@ -3,7 +3,9 @@
 The request path asks :func:`resolve` for the name a send goes out under; the CLI's
 ``smscd sender add|list|remove`` keeps the list (synchronous, cold). A name is up to 11
 Latin letters, digits, spaces and ``.-_!&`` with at least one letter, or up to 15 digits
-(optionally after ``+``) **[ours]**: what an alphanumeric or numeric originator can carry.
+(optionally after ``+``) **[ours]**: what an alphanumeric or numeric originator can carry;
+or an e-mail address of up to 64 characters, the From of ``mail=1`` messages sent under it
+(never an account's default) **[ours]**.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from smscd.sending.tables import senders
 
 _ALPHANUMERIC = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 .\-_!&]{1,11}")
 _NUMERIC = re.compile(r"\+?[0-9]{1,15}")
+# An e-mail address (up to 64 characters): the From of mail=1 messages [ours].
+_EMAIL = re.compile(r"(?=.{3,64}$)[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 NO_NAME = ("", ".")  # ``sender=`` or ``sender=.``: send without a name
 
 
@@ -28,7 +32,12 @@ class SenderError(AdminError):
 
 
 def valid_name(name: str) -> bool:
-    return bool(_ALPHANUMERIC.fullmatch(name) or _NUMERIC.fullmatch(name))
+    return bool(_ALPHANUMERIC.fullmatch(name) or _NUMERIC.fullmatch(name) or is_email(name))
+
+
+def is_email(name: str) -> bool:
+    """A sender name that is an e-mail address: the From of the account's e-mail."""
+    return bool(_EMAIL.fullmatch(name))
 
 
 async def resolve(db: Reads, account_id: int, asked: str | None, send_id: int | str) -> str:
@@ -51,8 +60,11 @@ def add(conn: Connection, account_id: int, name: str, make_default: bool = False
     if not valid_name(name):
         raise SenderError(
             f"{name!r}: a sender name is up to 11 Latin letters, digits, spaces and .-_!& "
-            "(with a letter), or up to 15 digits"
+            "(with a letter), up to 15 digits, or an e-mail address of up to 64 characters"
         )
+    if make_default and is_email(name):
+        raise SenderError(f"{name!r}: an e-mail address is chosen per send (sender=), "
+                          "not made the default")  # fmt: skip
     known = conn.execute(
         select(senders.c.name).where(senders.c.account_id == account_id, senders.c.name == name)
     ).first()

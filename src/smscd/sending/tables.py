@@ -13,6 +13,6 @@ senders = Table(
     "senders",
     metadata,
     Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False),
-    Column("name", String(15), nullable=False),
+    Column("name", String(64), nullable=False),  # 15, or an e-mail address
     PrimaryKeyConstraint("account_id", "name"),
 )

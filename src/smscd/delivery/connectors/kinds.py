@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from smscd.db.gateway import Database
 from smscd.delivery.connectors.base import Connector, Sink
+from smscd.delivery.connectors.provider import Provider, ProviderConfig, ProviderConfigError
 from smscd.delivery.connectors.simulator import Rules, RulesError, Simulator
+from smscd.delivery.connectors.smtp import Smtp, SmtpConfig, SmtpConfigError
 from smscd.formats import MessageFormat
 from smscd.settings import Settings
 
@@ -68,4 +70,45 @@ SIMULATOR = Kind(
     _simulator,
 )
 
+
+def _smtp_config(text: str) -> str:
+    try:
+        return SmtpConfig.parse(text).to_json()
+    except SmtpConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _smtp(context: Context) -> Connector:
+    return Smtp(context.name, SmtpConfig.parse(context.config),
+                context.settings.secret_key.get_secret_value(), context.db, context.sink,
+                context.clock)  # fmt: skip
+
+
+# E-mail over SMTP (connectors/smtp.py): only format 8.
+SMTP = Kind("smtp", frozenset({MessageFormat.EMAIL}), _smtp_config, _smtp)
+
+
+def _http_config(text: str) -> str:
+    try:
+        return ProviderConfig.parse(text).to_json()
+    except ProviderConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _http(context: Context) -> Connector:
+    return Provider(context.name, ProviderConfig.parse(context.config),
+                    context.settings.secret_key.get_secret_value(), context.clock)  # fmt: skip
+
+
+# An HTTP-speaking provider (connectors/provider.py; receipts come to delivery/intake.py):
+# SMS, flash and binary messages, as the simulator's text formats.
+HTTP = Kind(
+    "http",
+    frozenset({MessageFormat.SMS, MessageFormat.FLASH, MessageFormat.BINARY,
+               MessageFormat.BINARY_HEX}),
+    _http_config,
+    _http,
+)  # fmt: skip
+
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (SIMULATOR,)}
+KINDS.update({kind.name: kind for kind in (SMTP, HTTP)})
