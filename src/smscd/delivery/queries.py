@@ -103,3 +103,18 @@ OUTSTANDING = (
     " FROM messages m JOIN simulated_messages s ON s.int_id = m.int_id"
     " WHERE m.state = 'submitted' AND m.connector = ?"
 )
+
+
+def backlog(state: str) -> str:
+    """How many messages are in the open ``state`` (counting stops at the first param),
+    and the oldest ``last_ts`` among those nearest their expiry (the second param: that
+    many). Both are range scans of ix_messages_open; the state is written into the
+    statement, so that PostgreSQL matches the partial index in any plan. Params: cap,
+    nearest."""
+    assert state in ("queued", "sending", "submitted")  # the index's states, never input
+    where = f"FROM messages WHERE state = '{state}'"
+    return (
+        f"SELECT (SELECT COUNT(*) FROM (SELECT 1 {where} LIMIT ?) counted),"
+        f" (SELECT MIN(last_ts) FROM (SELECT last_ts {where} ORDER BY valid_until LIMIT ?)"
+        " nearest)"
+    )
