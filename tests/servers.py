@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +31,22 @@ def free_port() -> int:
 class ServerProcess:
     url: str  # http://127.0.0.1:PORT
     output: list[str]  # what it printed until every worker had started
+    # What it prints after that, line by line (read with ``wait_for_line``).
+    later: queue.Queue[str] | None = None
+
+    def wait_for_line(self, found: Callable[[str], bool], timeout: float = 30) -> str:
+        """The first later line for which ``found`` is true (each line read is also added to
+        ``output``); AssertionError after ``timeout`` seconds."""
+        assert self.later is not None
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self.later.get(timeout=max(deadline - time.monotonic(), 0))
+            except queue.Empty:
+                raise AssertionError("no such line in:\n" + "".join(self.output)) from None
+            self.output.append(line)
+            if found(line):
+                return line
 
 
 def _wait_for_workers(
@@ -73,7 +89,7 @@ def server_process(
     reader.start()
     try:
         output = _wait_for_workers(process, lines, workers)
-        yield ServerProcess(f"http://127.0.0.1:{port}", output)
+        yield ServerProcess(f"http://127.0.0.1:{port}", output, lines)
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -31,6 +31,8 @@ def test_route_table():
         ("/sys/balance.php", ("any method",), ("balance",)),
         ("/sys/{name}.php", ("any method",), ()),
         ("/healthz", ("GET", "HEAD"), ()),
+        ("/readyz", ("GET", "HEAD"), ()),
+        ("/metrics", ("GET", "HEAD"), ()),
         ("/openapi.json", ("GET", "HEAD"), ()),
         ("/docs", ("GET", "HEAD"), ()),
         ("/intake/{connector}", ("any method",), ()),

@@ -14,23 +14,28 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from smscd import components, runtime
+from smscd import components, logs, metrics, runtime
 from smscd.apidoc import openapi, page
 from smscd.billing import balance
 from smscd.billing import endpoint as billing
 from smscd.delivery.intake import IntakeEndpoint
+from smscd.delivery.queue import Delivery
 from smscd.history import endpoint as history
 from smscd.history import status
 from smscd.http.endpoint import Action, Endpoint, Running, Unserved
+from smscd.http.observe import Observed
 from smscd.incoming import endpoint as incoming
 from smscd.limits.policy import Limits
 from smscd.links import endpoint as links
 from smscd.links import redirect as link_redirect
 from smscd.numbering import endpoint as numbering
+from smscd.operations.health import ConnectorsHealth, Readiness
+from smscd.operations.metrics_page import MetricsPage
 from smscd.sending import endpoint as sending
 from smscd.settings import Settings, load_settings
 from smscd.tariffs import endpoint as tariffs
@@ -59,7 +64,9 @@ async def healthz(_request: Request) -> Response:
     return PlainTextResponse("OK")
 
 
-def routes(settings: Settings, running: Running) -> list[BaseRoute]:
+def routes(
+    settings: Settings, running: Running, connectors: ConnectorsHealth = dict
+) -> list[BaseRoute]:
     """The routes, in the order they are matched: the API's paths (any method: an API path
     answers in the API's own format, never with 405; endpoint.py reads a body only for
     POST), the service's own pages, and short URLs last, so that every other path wins
@@ -75,9 +82,25 @@ def routes(settings: Settings, running: Running) -> list[BaseRoute]:
         Route("/docs", _static(docs_page, "text/html; charset=utf-8"), methods=["GET"]),
         # Receipts and incoming messages from HTTP providers (docs/carriers.md).
         Route("/intake/{connector}", IntakeEndpoint(running)),
+        Route("/readyz", Readiness(running, connectors).respond, methods=["GET"], name="readyz"),
+        Route("/metrics", MetricsPage(settings, running).respond, methods=["GET"], name="metrics"),
+        Route(
+            "/openapi.json",
+            _static(openapi_json, "application/json"),
+            methods=["GET"],
+            name="openapi",
+        ),
+        Route(
+            "/docs", _static(docs_page, "text/html; charset=utf-8"), methods=["GET"], name="docs"
+        ),
         # Every other path, slashes included, is a short URL's or nobody's: /<code>/ is 404
         # (405 for POST), and no path is redirected to another (docs/links.md).
-        Route("/{code:path}", link_redirect.Redirects(running).follow, methods=["GET", "HEAD"]),
+        Route(
+            "/{code:path}",
+            link_redirect.Redirects(running).follow,
+            methods=["GET", "HEAD"],
+            name="redirect",
+        ),
     ]
 
 
@@ -87,8 +110,10 @@ def create_app(
     freeze_gc: bool = False,
 ) -> Starlette:
     settings = settings or load_settings()
+    metrics.configure(settings.metrics_dir)  # before anything is counted (metrics.py)
     running = Running()
     worker = runtime.server(settings, clock)
+    delivery = next((c for c in worker.components if isinstance(c, Delivery)), None)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -109,7 +134,13 @@ def create_app(
             finally:
                 running.services = None
 
-    app = Starlette(routes=routes(settings, running), lifespan=lifespan)
+    observed = Middleware(Observed, count=settings.metrics, log=settings.access_log,
+                          trusted_proxies=settings.trusted_proxies)  # fmt: skip
+    app = Starlette(
+        routes=routes(settings, running, delivery.health if delivery is not None else dict),
+        lifespan=lifespan,
+        middleware=[observed],
+    )
     # Starlette answers an unmatched path ending in "/" with a redirect built from the
     # request's Host header (an open redirect with a forged Host). The last route matches
     # every path anyway; this keeps it so if the routes change.
@@ -120,4 +151,6 @@ def create_app(
 
 def create_app_from_env() -> Starlette:
     """Entry point for the ASGI server (``smscd.app:create_app_from_env``, factory)."""
-    return create_app(freeze_gc=True)
+    settings = load_settings()
+    logs.configure(settings.log_level)  # JSON lines on standard output (logs.py)
+    return create_app(settings, freeze_gc=True)

@@ -292,6 +292,41 @@ class Settings(BaseSettings):
         "and incoming messages); a longer one is refused with 413.",
     )
 
+    # -- observability: /metrics, the request log, /readyz (docs/operations.md) --
+    metrics: bool = Field(
+        True,
+        description="Count requests, deliveries and refusals for Prometheus and serve them at "
+        "`/metrics`. Off: `/metrics` answers 404 and requests are not counted.",
+    )
+    metrics_allow: str = Field(
+        "127.0.0.1,::1",
+        description="Comma-separated addresses or networks that may read `/metrics` without a "
+        "token (the client's address as `trusted_proxies` defines it). Empty: none.",
+    )
+    metrics_token_sha256: str = Field(
+        "",
+        description="Hex SHA-256 of a bearer token that may read `/metrics` from any address "
+        "(`Authorization: Bearer TOKEN`); only the hash is stored. Empty: no token is accepted.",
+    )
+    metrics_dir: str = Field(
+        "",
+        description="Where `smscd serve`'s worker processes keep their metric files "
+        "(prometheus-client's multiprocess mode); emptied at start. Empty: a fresh temporary "
+        "directory per run, removed at exit.",
+    )
+    access_log: bool = Field(
+        True,
+        description="Write one JSON line per HTTP request (action, login, result, duration, "
+        "client address; never a password, key or token) to the `smscd.access` log.",
+    )
+    readyz_timeout_seconds: float = Field(
+        2.0,
+        gt=0,
+        le=60,
+        description="How long `/readyz` waits for the database and for Redis before it "
+        "reports them as failed.",
+    )
+
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: str) -> str:
@@ -299,6 +334,21 @@ class Settings(BaseSettings):
             if item.strip():
                 ipaddress.ip_network(item.strip(), strict=False)  # ValueError: a bad setting
         return value
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _allowed(cls, value: str) -> str:
+        for item in value.split(","):
+            if item.strip():
+                ipaddress.ip_network(item.strip(), strict=False)  # ValueError: a bad setting
+        return value
+
+    @field_validator("metrics_token_sha256")
+    @classmethod
+    def _sha256(cls, value: str) -> str:
+        if value and (len(value) != 64 or value.strip("0123456789abcdefABCDEF")):
+            raise ValueError("metrics_token_sha256 is 64 hex digits (the token's SHA-256)")
+        return value.lower()
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -6,6 +6,7 @@ inside the unit of work that makes the change). Its modules are its own: only th
 above the domains import them; pyproject.toml's import contracts check it.
 """
 
+from smscd.callbacks.backlog import backlog
 from smscd.callbacks.store import incoming_received, status_changed
 
-__all__ = ["incoming_received", "status_changed"]
+__all__ = ["backlog", "incoming_received", "status_changed"]

@@ -73,3 +73,9 @@ RESCUE = (
     "UPDATE callbacks SET state = 'pending', lease_until = NULL"
     " WHERE state = 'sending' AND lease_until < ?"
 )
+# The outbox's backlog (/metrics): pending notices, counted up to a cap, and the earliest
+# due time among them; both read ix_callbacks_due. Params: cap.
+BACKLOG = (
+    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM callbacks WHERE state = 'pending' LIMIT ?)"
+    " counted), (SELECT MIN(run_at) FROM callbacks WHERE state = 'pending')"
+)

@@ -6,6 +6,7 @@ overrides ``SMSCD_DATABASE_URL`` for that command.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 from sqlalchemy import Engine
 
+from smscd import metrics
 from smscd import worker as background_worker
 from smscd.accounts import service
 from smscd.accounts.passwords import Passwords
@@ -296,15 +298,20 @@ def _serve(settings: Settings) -> None:
     warning = per_process_warning(settings)
     if warning:
         console.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
-    Server(
-        "smscd.app:create_app_from_env",
-        address=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        interface=Interfaces.ASGI,
-        factory=True,
-        log_level=settings.log_level,  # type: ignore[arg-type]
-    ).serve()
+    with contextlib.ExitStack() as run:
+        if settings.metrics:
+            # Each run's workers count into a directory of their own (smscd/metrics.py).
+            directory = run.enter_context(metrics.run_directory(settings.metrics_dir))
+            os.environ["SMSCD_METRICS_DIR"] = os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+        Server(
+            "smscd.app:create_app_from_env",
+            address=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            interface=Interfaces.ASGI,
+            factory=True,
+            log_level=settings.log_level,  # type: ignore[arg-type]
+        ).serve()
 
 
 @app.command("worker")

@@ -6,7 +6,8 @@ routes each message by). Its modules are its own: only the layers above the doma
 runtime, cli, demo) import them; pyproject.toml's import contracts check it.
 """
 
+from smscd.delivery.backlog import StateBacklog, backlog
 from smscd.delivery.routing import RouteTable
 from smscd.delivery.routing import load as load_routes
 
-__all__ = ["RouteTable", "load_routes"]
+__all__ = ["RouteTable", "StateBacklog", "backlog", "load_routes"]

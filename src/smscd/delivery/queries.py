@@ -103,8 +103,26 @@ OUTSTANDING = (
     " FROM messages m JOIN simulated_messages s ON s.int_id = m.int_id"
     " WHERE m.state = 'submitted' AND m.connector = ?"
 )
+<<<<<<< HEAD
 # A connector's messages handed over and waiting for their receipt, by the peer's id (the
 # e-mail connector reports them delivered after a restart: SMTP has no receipts).
 SUBMITTED_OF = "SELECT peer_id FROM messages WHERE state = 'submitted' AND connector = ?"
 # A connector's kind and settings (the intake checks a provider's secret against them).
 CONNECTOR = "SELECT kind, config FROM connectors WHERE name = ?"
+=======
+
+
+def backlog(state: str) -> str:
+    """How many messages are in the open ``state`` (counting stops at the first param),
+    and the oldest ``last_ts`` among those nearest their expiry (the second param: that
+    many). Both are range scans of ix_messages_open; the state is written into the
+    statement, so that PostgreSQL matches the partial index in any plan. Params: cap,
+    nearest."""
+    assert state in ("queued", "sending", "submitted")  # the index's states, never input
+    where = f"FROM messages WHERE state = '{state}'"
+    return (
+        f"SELECT (SELECT COUNT(*) FROM (SELECT 1 {where} LIMIT ?) counted),"
+        f" (SELECT MIN(last_ts) FROM (SELECT last_ts {where} ORDER BY valid_until LIMIT ?)"
+        " nearest)"
+    )
+>>>>>>> observability

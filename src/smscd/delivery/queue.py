@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from smscd import billing, callbacks, components, incoming
+from smscd import billing, callbacks, components, incoming, metrics
 from smscd.db.gateway import Database, Transaction
 from smscd.db.urls import DatabaseUrl
 from smscd.delivery import queries, retry, states
@@ -121,6 +121,8 @@ class Delivery:
         self._in_flight: set[int] = set()
         self._last_maintenance = 0.0
         self.counters = Counters()
+        self._reported: dict[str, int] = {}  # each connector's health()["submitted"], counted
+        self._sampled: dict[str, str] = {}  # the connectors sample_health saw: name -> kind
         url = DatabaseUrl.parse(settings.database_url)
         self._dispatch_lock = DispatchLock(f"{url.sqlite_path}-delivery") if url.is_sqlite else None
 
@@ -262,6 +264,9 @@ class Delivery:
             await callbacks.status_changed(tx, notify, int(now))
         count = self.counters.by_connector
         count[connector] = count.get(connector, 0) + len(outcomes)
+        if self._settings.metrics:
+            for _message, submitted in outcomes:
+                metrics.SUBMISSIONS.labels(connector, submitted.result.value).inc()
 
     async def _transition(self, tx: Transaction, message: Outgoing, submitted: Submitted,
                           now: float, refunds: list[int]) -> tuple[bool, str]:  # fmt: skip
@@ -289,6 +294,7 @@ class Delivery:
     async def receipts(self, receipts: list[Receipt]) -> set[str]:
         taken: set[str] = set()
         changed: list[int] = []
+        settled: list[tuple[str, str]] = []  # (connector, final state) of each that applied
         async with self._db.transaction() as tx:
             for receipt in receipts:
                 state, status = FINAL_STATUS[receipt.final]
@@ -302,8 +308,12 @@ class Delivery:
                 if rows:
                     taken.add(receipt.peer_id)
                     changed.append(int(rows[0][0]))
+                    settled.append((receipt.connector, state.value))
             await callbacks.status_changed(tx, changed, int(self._clock()))
         self.counters.receipts += len(taken)
+        if self._settings.metrics:
+            for connector, final in settled:
+                metrics.RECEIPTS.labels(connector, final).inc()
         return taken
 
     async def replies(self, replies: list[Reply]) -> int:
@@ -361,6 +371,27 @@ class Delivery:
         if rescued:
             log.warning("rescued %s messages whose worker lost its lease", len(rescued))
         await self.refresh_connectors()
+        self.sample_health()
+
+    def sample_health(self) -> None:
+        """Copy each connector's health() into the metrics (docs/operations.md): bound or
+        not, and what it has submitted since the last look; a connector gone counts 0."""
+        if not self._settings.metrics:
+            return
+        for name in [n for n in self._sampled if n not in self.connectors]:
+            metrics.CONNECTOR_BOUND.labels(name, self._sampled.pop(name)).set(0)
+            self._reported.pop(name, None)
+        for name, connector in self.connectors.items():
+            self._sampled[name] = connector.kind
+            health = connector.health()
+            metrics.CONNECTOR_BOUND.labels(name, connector.kind).set(int(bool(health.get("bound"))))
+            submitted = health.get("submitted")
+            if not isinstance(submitted, int):
+                continue
+            last = self._reported.get(name, 0)
+            if submitted > last:
+                metrics.CONNECTOR_SUBMITTED.labels(name).inc(submitted - last)
+            self._reported[name] = submitted  # a restarted connector counts from 0 again
 
     def health(self) -> dict[str, object]:
         return {name: connector.health() for name, connector in self.connectors.items()}

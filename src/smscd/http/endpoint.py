@@ -18,15 +18,32 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from smscd.errors import ApiError, AuthorisationError, ParametersError, ServiceUnavailableError
+from smscd import metrics
+from smscd.errors import (
+    ApiError,
+    AuthorisationError,
+    DuplicateRequestError,
+    IpBlockedError,
+    ParametersError,
+    ServiceUnavailableError,
+    TooManyConcurrentError,
+)
 from smscd.http import charsets, params, replies
 from smscd.http.context import ApiRequest, Handler, Reply, Services
 from smscd.http.contract import Parameter
+from smscd.http.observe import Outcome, api_result, outcome_of
 from smscd.http.params import Pairs, Params
 from smscd.limits.guard import Admission
 from smscd.limits.policy import Window
 
 log = logging.getLogger("smscd.http")
+
+# Which limit refused a request, by the error the limits raise (limits/guard.py).
+REFUSED_BY: Mapping[type[ApiError], str] = {
+    IpBlockedError: "ip_block",
+    TooManyConcurrentError: "in_flight",
+    DuplicateRequestError: "window",
+}
 
 
 async def body_pairs(request: Request, max_body_bytes: int, max_pairs: int) -> Pairs:
@@ -47,8 +64,9 @@ async def body_pairs(request: Request, max_body_bytes: int, max_pairs: int) -> P
     except ClientDisconnect:
         # The client hung up mid-body, or sent a malformed chunked body: the HTTP server
         # reports both the same way. Nothing unexpected, so no traceback: error 1, which a
-        # client that is gone never reads.
-        log.info("%s: the request body ended before it was whole", request.url.path)
+        # client that is gone never reads. The request's log line says so (http/observe.py).
+        outcome_of(request.scope).detail = "the request body ended before it was whole"
+        log.debug("%s: the request body ended before it was whole", request.url.path)
         raise ParametersError("body ended early") from None
     content_type = request.headers.get("content-type", "")
     media_type = content_type.split(";", 1)[0].strip().lower()
@@ -164,34 +182,54 @@ class Endpoint:
 
     async def respond(self, request: Request) -> Response:
         answering = Answering()
+        outcome = outcome_of(request.scope)
+        outcome.action = self.unknown
+        services = self._running.services
         try:
-            services = self._running.services
             if services is None:
                 raise ServiceUnavailableError("not started")
             now = services.clock()
-            address = services.addresses.of(request.scope)
+            address = outcome.client = services.addresses.of(request.scope)
             parsed = await read_params(request, services, address, now, answering)
-            reply = await self._handle(services, parsed, address, now)
+            reply = await self._handle(services, parsed, address, now, outcome)
+            outcome.result = "ok"
             return answering.reply(replies.render(reply, answering.fmt))
         except ApiError as error:
+            outcome.result = api_result(error.code)
+            refused_by = REFUSED_BY.get(type(error))
+            if refused_by is not None and services is not None and services.settings.metrics:
+                metrics.LIMIT_REFUSALS.labels(refused_by, outcome.action).inc()
             return answering.error(error)
         except Exception:
             log.exception("unexpected failure on %s", request.url.path)
+            outcome.result = api_result(ServiceUnavailableError.code)
             return answering.error(ServiceUnavailableError())
 
+    # The action a request is counted under before its parameters name one.
+    unknown = "unknown"
+
     async def _handle(
-        self, services: Services, parsed: Params, address: str | None, now: float
-    ) -> Reply:
+        self, services: Services, parsed: Params, address: str | None, now: float,
+        outcome: Outcome,
+    ) -> Reply:  # fmt: skip
         guard = services.guard
+        values = parsed.values
+        # Chosen now for the log and the metrics; refused only after authentication, so that
+        # an unauthenticated request learns nothing of the flags (error 2 first).
+        action = next((action for action in self._actions if action.chosen_by(parsed)), None)
+        if action is not None:
+            outcome.action = action.name
+        outcome.login = values.get("login", "")
         try:
-            values = parsed.values
             account = await services.authenticator.authenticate(
                 values.get("login", ""), values.get("psw", ""), values.get("apikey", ""), address
             )
         except AuthorisationError:
+            if services.settings.metrics:
+                metrics.AUTH_FAILURES.labels(outcome.action).inc()
             await guard.failed(address, now)  # error 4 instead when the address is blocked
             raise
-        action = next((action for action in self._actions if action.chosen_by(parsed)), None)
+        outcome.login = account.login
         if action is None:
             raise ParametersError("no known action flag")
         names = self._compared[action.name]
@@ -211,10 +249,13 @@ class Unserved(Endpoint):
     data. Its parameters are read (that is where fmt and charset are), nobody is
     authenticated."""
 
+    unknown = "unserved"
+
     def __init__(self, running: Running) -> None:
         super().__init__(running, ())
 
     async def _handle(
-        self, services: Services, parsed: Params, address: str | None, now: float
-    ) -> Reply:
+        self, services: Services, parsed: Params, address: str | None, now: float,
+        outcome: Outcome,
+    ) -> Reply:  # fmt: skip
         raise ParametersError("a path smscd does not serve")

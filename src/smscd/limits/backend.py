@@ -64,6 +64,11 @@ class Backend(ABC):
     async def failed(self, subject: str, now: float) -> Failure:
         """Count a failed authorisation from ``subject``."""
 
+    async def ready(self, timeout: float) -> bool | None:
+        """Does the shared store answer within ``timeout`` seconds (``/readyz``)? None: this
+        backend has no store outside the process."""
+        return None
+
     @abstractmethod
     async def start(self) -> None:
         """Open connections (the guard's start calls it)."""

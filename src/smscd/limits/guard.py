@@ -53,6 +53,10 @@ class Guard(ABC):
     @abstractmethod
     async def release(self, slot: Slot) -> None: ...
 
+    async def ready(self, timeout: float) -> bool | None:
+        """Does the limits' shared store (Redis) answer? None: there is none (``/readyz``)."""
+        return None
+
     @abstractmethod
     async def start(self) -> None:
         """Open the backend (a component: smscd/components.py)."""
@@ -115,6 +119,9 @@ class Guarded(Guard):
 
     async def release(self, slot: Slot) -> None:
         await self.backend.release(slot)
+
+    async def ready(self, timeout: float) -> bool | None:
+        return await self.backend.ready(timeout)
 
     async def start(self) -> None:
         await self.backend.start()

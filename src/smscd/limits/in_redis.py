@@ -156,6 +156,14 @@ class RedisBackend(Backend):
     async def stop(self) -> None:
         await self._redis.close()
 
+    async def ready(self, timeout: float) -> bool:
+        """PING, asked now whatever the limits last saw (``/readyz``)."""
+        try:
+            answer = await asyncio.wait_for(self._redis.call("PING"), timeout)
+        except (Unavailable, OSError, ReplyError, TimeoutError):
+            return False
+        return answer in ("PONG", b"PONG")
+
     def _token(self) -> str:
         return f"{self._worker}:{next(self._serial)}"
 
