@@ -81,7 +81,7 @@ def test_counters_add_up_across_the_two_workers(server, metrics_dir):
 def test_the_database_and_connectors_are_read_on_scrape(server):
     samples = scrape(server.url)
     for state in ("queued", "sending", "submitted"):
-        assert (f"smscd_queue_messages", f'{{state="{state}"}}') in samples
+        assert ("smscd_queue_messages", f'{{state="{state}"}}') in samples
         assert ("smscd_queue_oldest_age_seconds", f'{{state="{state}"}}') in samples
     assert ("smscd_callbacks_pending", "") in samples
     # Both workers run the demo's simulator; each reports its link bound (health()).

@@ -103,13 +103,11 @@ OUTSTANDING = (
     " FROM messages m JOIN simulated_messages s ON s.int_id = m.int_id"
     " WHERE m.state = 'submitted' AND m.connector = ?"
 )
-<<<<<<< HEAD
 # A connector's messages handed over and waiting for their receipt, by the peer's id (the
 # e-mail connector reports them delivered after a restart: SMTP has no receipts).
 SUBMITTED_OF = "SELECT peer_id FROM messages WHERE state = 'submitted' AND connector = ?"
 # A connector's kind and settings (the intake checks a provider's secret against them).
 CONNECTOR = "SELECT kind, config FROM connectors WHERE name = ?"
-=======
 
 
 def backlog(state: str) -> str:
@@ -125,4 +123,3 @@ def backlog(state: str) -> str:
         f" (SELECT MIN(last_ts) FROM (SELECT last_ts {where} ORDER BY valid_until LIMIT ?)"
         " nearest)"
     )
->>>>>>> observability
