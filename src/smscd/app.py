@@ -78,10 +78,6 @@ def routes(
         # Any other /sys/*.php: error 1 in the API's format, never a plain 404 (compat.md).
         Route("/sys/{name}.php", Unserved(running)),
         Route("/healthz", healthz, methods=["GET"]),
-        Route("/openapi.json", _static(openapi_json, "application/json"), methods=["GET"]),
-        Route("/docs", _static(docs_page, "text/html; charset=utf-8"), methods=["GET"]),
-        # Receipts and incoming messages from HTTP providers (docs/carriers.md).
-        Route("/intake/{connector}", IntakeEndpoint(running)),
         Route("/readyz", Readiness(running, connectors).respond, methods=["GET"], name="readyz"),
         Route("/metrics", MetricsPage(settings, running).respond, methods=["GET"], name="metrics"),
         Route(
@@ -93,6 +89,8 @@ def routes(
         Route(
             "/docs", _static(docs_page, "text/html; charset=utf-8"), methods=["GET"], name="docs"
         ),
+        # Receipts and incoming messages from HTTP providers (docs/carriers.md).
+        Route("/intake/{connector}", IntakeEndpoint(running), name="intake"),
         # Every other path, slashes included, is a short URL's or nobody's: /<code>/ is 404
         # (405 for POST), and no path is redirected to another (docs/links.md).
         Route(
