@@ -78,20 +78,23 @@ RENEW = (
     "UPDATE messages SET lease_until = ? WHERE state = 'sending' AND claimed_by = ?"
     " AND int_id IN ({ids})"
 )
+# The open states' partial index (ix_messages_open): SQLite uses a partial index only when
+# the statement repeats the index's condition, so each statement on open messages does.
+OPEN = "state IN ('queued', 'sending', 'submitted')"
 RESCUE = (
     "UPDATE messages SET state = 'queued', run_at = ?, lease_until = NULL, claimed_by = NULL"
-    " WHERE state = 'sending' AND lease_until < ?"
+    f" WHERE state = 'sending' AND lease_until < ? AND {OPEN}"
     " RETURNING int_id"
 )
 # Not delivered in time. Queued ones never reached an operator (refunded by the caller);
 # submitted ones did, and stay charged. Params: now, now (valid_until below it).
 EXPIRE_QUEUED = (
     "UPDATE messages SET state = 'expired', status = 3, err = 0, last_ts = ?"
-    " WHERE state = 'queued' AND valid_until <= ? RETURNING int_id"
+    f" WHERE state = 'queued' AND valid_until <= ? AND {OPEN} RETURNING int_id"
 )
 EXPIRE_SUBMITTED = (
     "UPDATE messages SET state = 'expired', status = 3, err = 245, last_ts = ?"
-    " WHERE state = 'submitted' AND valid_until <= ? RETURNING int_id"
+    f" WHERE state = 'submitted' AND valid_until <= ? AND {OPEN} RETURNING int_id"
 )
 ATTEMPT = (
     "INSERT INTO delivery_attempts (int_id, attempt, connector, ts, outcome, detail)"
@@ -117,7 +120,7 @@ def backlog(state: str) -> str:
     statement, so that PostgreSQL matches the partial index in any plan. Params: cap,
     nearest."""
     assert state in ("queued", "sending", "submitted")  # the index's states, never input
-    where = f"FROM messages WHERE state = '{state}'"
+    where = f"FROM messages WHERE state = '{state}' AND {OPEN}"
     return (
         f"SELECT (SELECT COUNT(*) FROM (SELECT 1 {where} LIMIT ?) counted),"
         f" (SELECT MIN(last_ts) FROM (SELECT last_ts {where} ORDER BY valid_until LIMIT ?)"
