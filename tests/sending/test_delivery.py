@@ -120,6 +120,18 @@ def test_a_message_not_sent_within_valid_expires_and_is_refunded(backend, client
     assert status(client, sender, DE)["status"] == 3  # never sent afterwards
 
 
+def test_a_message_past_valid_is_never_claimed_even_before_maintenance(backend, client, sender,
+                                                                      clock):  # fmt: skip
+    """Between maintenance rounds, an expired message must not reach the network."""
+    call(client, sender, SEND, phones=DE, mes="Hi", time="+120", valid="1")
+    clock.now += 2 * 3600 + 3600
+    assert network.deliver(client) == 0
+    assert row(backend, sender, DE)["attempt"] == 0
+    network.maintain(client)
+    assert status(client, sender, DE)["status"] == 3
+    assert balances(backend.engine, sender.id)[1] == START_BALANCE
+
+
 def test_a_lost_lease_is_rescued_and_the_message_sent_once(backend, client, sender, clock):
     """A worker that claimed a message and died: after the lease, another sends it."""
     call(client, sender, SEND, phones=DE, mes="Hi")

@@ -19,12 +19,13 @@ CLAIMED_COLUMNS = "int_id, account_id, phone, message, sender_id, format, attemp
 def claim(dialect: Dialect, connector: str, now: int, limit: int, worker: str,
           lease_until: int) -> tuple[str, list[Any]]:  # fmt: skip
     """Take up to ``limit`` due messages of ``connector`` (ix_messages_queue), oldest
-    first: ``sending`` under this worker's lease, one more attempt. PostgreSQL skips rows
+    first: ``sending`` under this worker's lease, one more attempt. A message past its
+    ``valid_until`` is never taken: maintenance expires it (status 3, refunded). PostgreSQL skips rows
     another worker is claiming (FOR UPDATE SKIP LOCKED; the CTE keeps the LIMIT exact);
     SQLite has one writer at a time."""
     due = (
         "SELECT int_id FROM messages WHERE state = 'queued' AND connector = ? AND run_at <= ?"
-        " ORDER BY run_at, int_id LIMIT ?"
+        " AND valid_until > ? ORDER BY run_at, int_id LIMIT ?"
     )
     if dialect == "postgresql":
         sql = (
@@ -33,12 +34,12 @@ def claim(dialect: Dialect, connector: str, now: int, limit: int, worker: str,
             " claimed_by = ?, lease_until = ? FROM due WHERE m.int_id = due.int_id"
             f" RETURNING {', '.join('m.' + c.strip() for c in CLAIMED_COLUMNS.split(','))}"
         )
-        return sql, [connector, now, limit, worker, lease_until]
+        return sql, [connector, now, now, limit, worker, lease_until]
     sql = (
         "UPDATE messages SET state = 'sending', attempt = attempt + 1, claimed_by = ?,"
         f" lease_until = ? WHERE int_id IN ({due}) RETURNING {CLAIMED_COLUMNS}"
     )
-    return sql, [worker, lease_until, connector, now, limit]
+    return sql, [worker, lease_until, connector, now, now, limit]
 
 
 # Handed to the carrier: status 0, waiting for a receipt. Params: peer_id, now, int_id, worker.
