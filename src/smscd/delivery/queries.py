@@ -20,9 +20,9 @@ def claim(dialect: Dialect, connector: str, now: int, limit: int, worker: str,
           lease_until: int) -> tuple[str, list[Any]]:  # fmt: skip
     """Take up to ``limit`` due messages of ``connector`` (ix_messages_queue), oldest
     first: ``sending`` under this worker's lease, one more attempt. A message past its
-    ``valid_until`` is never taken: maintenance expires it (status 3, refunded). PostgreSQL skips rows
-    another worker is claiming (FOR UPDATE SKIP LOCKED; the CTE keeps the LIMIT exact);
-    SQLite has one writer at a time."""
+    ``valid_until`` is never taken: maintenance expires it (status 3, refunded).
+    PostgreSQL skips rows another worker is claiming (FOR UPDATE SKIP LOCKED; the CTE
+    keeps the LIMIT exact); SQLite has one writer at a time."""
     due = (
         "SELECT int_id FROM messages WHERE state = 'queued' AND connector = ? AND run_at <= ?"
         " AND valid_until > ? ORDER BY run_at, int_id LIMIT ?"
