@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -21,16 +22,41 @@ RulesOption = Annotated[
 
 @connectors_app.command("add")
 def connectors_add(
-    kind: Annotated[str, typer.Argument(help="simulator")],
+    kind: Annotated[str, typer.Argument(help="simulator | smpp")],
     name: str,
     rules: RulesOption = "",
+    host: Annotated[str, typer.Option(help="smpp: the SMSC's host.")] = "",
+    port: Annotated[int, typer.Option(help="smpp: the SMSC's port.")] = 2775,
+    system_id: Annotated[str, typer.Option(help="smpp: the login (system_id).")] = "",
+    password: Annotated[
+        str, typer.Option(help="smpp: env:VAR, the variable holding the password.")
+    ] = "",
+    system_type: Annotated[
+        str, typer.Option(help="smpp: system_type, if the SMSC wants one.")
+    ] = "",
+    bind: Annotated[str, typer.Option(help="smpp: transceiver | transmitter+receiver.")] = (
+        "transceiver"
+    ),
+    window: Annotated[int, typer.Option(help="smpp: unanswered submit_sm per bind.")] = 10,
+    tps: Annotated[int, typer.Option(help="smpp: submit_sm per second per bind.")] = 100,
+    binds: Annotated[int, typer.Option(help="smpp: parallel binds (connections).")] = 1,
     database: DatabaseOption = None,
 ) -> None:
-    """Add a connector; running workers start it within seconds."""
+    """Add a connector; running workers start it within seconds (docs/carriers.md)."""
+    if kind == "smpp":
+        rules = smpp_config(host, port, system_id, password, system_type, bind, window, tps,
+                            binds)  # fmt: skip
     with command_database(database) as (_, engine), engine.begin() as conn:
         registry.add(conn, name, kind, rules)
     console.print(f"connector {name} ({kind}) added; route messages to it with smscd routes add",
                   highlight=False)  # fmt: skip
+
+
+def smpp_config(host: str, port: int, system_id: str, password: str, system_type: str,
+                bind: str, window: int, tps: int, binds: int) -> str:  # fmt: skip
+    return json.dumps({"host": host, "port": port, "system_id": system_id,
+                       "password": password, "system_type": system_type, "bind": bind,
+                       "window": window, "tps": tps, "binds": binds})  # fmt: skip
 
 
 @connectors_app.command("rules")
