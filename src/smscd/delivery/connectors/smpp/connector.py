@@ -204,12 +204,14 @@ class SmppConnector:
             return 0
         # Not ours yet: a message of an earlier process (by peer id), or one whose
         # submit_sm_resp is still on its way (kept until it comes).
+        # Waiting before the sink is asked: the response may come while it is.
+        self._waiting[said.peer_id] = (said, self._clock())
         at = int(self._clock())
         taken = await self._sink.receipts(
             [Receipt(self.name, said.peer_id, said.final, said.err, at)]
         )
-        if said.peer_id not in taken:
-            self._waiting[said.peer_id] = (said, self._clock())
+        if said.peer_id in taken:
+            self._waiting.pop(said.peer_id, None)
         return 0
 
     def _apply(self, said: receipts.Said) -> list[Receipt]:
