@@ -15,8 +15,10 @@ fi
 export PATH="$VENV/bin:$PATH"
 cd "$ROOT"
 # The npm packages of the client libraries that tests/clients runs with node (docs/clients.md).
-node_dir="$ROOT/tests/clients/node"
-if command -v npm >/dev/null && { [ ! -f "$node_dir/node_modules/.package-lock.json" ] ||
-    [ "$node_dir/package-lock.json" -nt "$node_dir/node_modules/.package-lock.json" ]; }; then
-  npm ci --prefix "$node_dir" --no-audit --no-fund --loglevel=error >/dev/null
-fi
+# And the SMPP server of tests/delivery (the npm package smpp).
+for node_dir in "$ROOT/tests/clients/node" "$ROOT/tests/delivery/smpp_peer"; do
+  if command -v npm >/dev/null && { [ ! -f "$node_dir/node_modules/.package-lock.json" ] ||
+      [ "$node_dir/package-lock.json" -nt "$node_dir/node_modules/.package-lock.json" ]; }; then
+    npm ci --prefix "$node_dir" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+done

@@ -105,6 +105,7 @@ class Load:
 class Server:
     process: subprocess.Popen[str]
     reader: threading.Thread
+    output: list[str] = field(default_factory=list)  # every line it printed
 
     def end(self, sig: signal.Signals) -> None:
         os.killpg(self.process.pid, sig)
@@ -124,9 +125,12 @@ def start(url: str, port: int, cwd: Path, extra: dict[str, str]) -> Server:
     assert process.stdout is not None
     stdout = process.stdout
     lines: queue.Queue[str] = queue.Queue()
-    reader = threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True)
+    output: list[str] = []
+    reader = threading.Thread(
+        target=lambda: [(lines.put(line), output.append(line)) for line in stdout], daemon=True
+    )
     reader.start()
-    server = Server(process, reader)
+    server = Server(process, reader, output)
     try:
         _wait_for_workers(process, lines, 1)
     except BaseException:

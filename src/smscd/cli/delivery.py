@@ -25,20 +25,24 @@ RulesOption = Annotated[
 
 @connectors_app.command("add")
 def connectors_add(
-    kind: Annotated[str, typer.Argument(help="simulator, smtp (e-mail) or http (a provider)")],
+    kind: Annotated[
+        str, typer.Argument(help="simulator, smpp, smtp (e-mail) or http (a provider)")
+    ],
     name: str,
     rules: RulesOption = "",
-    host: Annotated[str, typer.Option(help="smtp: the SMTP server.")] = "",
-    port: Annotated[int, typer.Option(help="smtp: its port.")] = 587,
+    host: Annotated[str, typer.Option(help="smpp/smtp: the peer's host.")] = "",
+    port: Annotated[
+        int | None, typer.Option(help="smpp/smtp: its port (2775 / 587 when not given).")
+    ] = None,
     starttls: Annotated[bool, typer.Option("--starttls", help="smtp: require STARTTLS.")] = False,
     tls: Annotated[bool, typer.Option("--tls", help="smtp: implicit TLS (port 465).")] = False,
     username: Annotated[str, typer.Option(help="smtp: the login (AUTH).")] = "",
     password: Annotated[
         str,
         typer.Option(
-            help="smtp: env:VARIABLE (read by the worker), or the password itself, "
-            "stored encrypted with SMSCD_SECRET_KEY; - reads it from stdin. Never "
-            "printed."
+            help="smpp: env:VAR, the variable holding the password. smtp: env:VARIABLE "
+            "(read by the worker), or the password itself, stored encrypted with "
+            "SMSCD_SECRET_KEY; - reads it from stdin. Never printed."
         ),
     ] = "",
     from_: Annotated[
@@ -62,6 +66,16 @@ def connectors_add(
             help="http: read the intake secret from stdin instead of generating one.",
         ),
     ] = False,
+    system_id: Annotated[str, typer.Option(help="smpp: the login (system_id).")] = "",
+    system_type: Annotated[
+        str, typer.Option(help="smpp: system_type, if the SMSC wants one.")
+    ] = "",
+    bind: Annotated[str, typer.Option(help="smpp: transceiver | transmitter+receiver.")] = (
+        "transceiver"
+    ),
+    window: Annotated[int, typer.Option(help="smpp: unanswered submit_sm per bind.")] = 10,
+    tps: Annotated[int, typer.Option(help="smpp: submit_sm per second per bind.")] = 100,
+    binds: Annotated[int, typer.Option(help="smpp: parallel binds (connections).")] = 1,
     database: DatabaseOption = None,
 ) -> None:
     """Add a connector; running workers start it within seconds (docs/carriers.md)."""
@@ -70,7 +84,7 @@ def connectors_add(
         shown_secret = ""
         if kind == "smtp":
             config = json.dumps({
-                "host": host, "port": port, "from": from_, "username": username,
+                "host": host, "port": port or 587, "from": from_, "username": username,
                 "tls": "tls" if tls else "starttls" if starttls else "auto",
                 "password": _sealed(password, key), "timeout": timeout,
                 **({"connections": connections} if connections else {}),
@@ -85,6 +99,9 @@ def connectors_add(
                 "digest": digest, **({"connections": connections} if connections else {}),
             })  # fmt: skip
             shown_secret = "" if secret_stdin else secret
+        elif kind == "smpp":
+            config = smpp_config(host, port or 2775, system_id, password, system_type, bind,
+                                 window, tps, binds)  # fmt: skip
         else:
             config = rules
         with engine.begin() as conn:
@@ -123,6 +140,13 @@ def _shown(config: str) -> str:
         if held in raw:
             raw[held] = secrets.shown(str(raw[held]))
     return json.dumps(raw, ensure_ascii=False)
+
+
+def smpp_config(host: str, port: int, system_id: str, password: str, system_type: str,
+                bind: str, window: int, tps: int, binds: int) -> str:  # fmt: skip
+    return json.dumps({"host": host, "port": port, "system_id": system_id,
+                       "password": password, "system_type": system_type, "bind": bind,
+                       "window": window, "tps": tps, "binds": binds})  # fmt: skip
 
 
 @connectors_app.command("rules")

@@ -12,6 +12,8 @@ from smscd.db.gateway import Database
 from smscd.delivery.connectors.base import Connector, Sink
 from smscd.delivery.connectors.provider import Provider, ProviderConfig, ProviderConfigError
 from smscd.delivery.connectors.simulator import Rules, RulesError, Simulator
+from smscd.delivery.connectors.smpp.config import SmppConfig, SmppConfigError
+from smscd.delivery.connectors.smpp.connector import SmppConnector
 from smscd.delivery.connectors.smtp import Smtp, SmtpConfig, SmtpConfigError
 from smscd.formats import MessageFormat
 from smscd.settings import Settings
@@ -110,5 +112,20 @@ HTTP = Kind(
     _http,
 )  # fmt: skip
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (SIMULATOR,)}
-KINDS.update({kind.name: kind for kind in (SMTP, HTTP)})
+
+def _smpp_config(text: str) -> str:
+    try:
+        return SmppConfig.parse(text).to_json()
+    except SmppConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _smpp(context: Context) -> Connector:
+    return SmppConnector(context.name, SmppConfig.parse(context.config), context.sink,
+                         context.clock)  # fmt: skip
+
+
+# An upstream SMSC over SMPP 3.4 (docs/carriers.md, "SMPP"): texts, flash.
+SMPP = Kind("smpp", frozenset({MessageFormat.SMS, MessageFormat.FLASH}), _smpp_config, _smpp)
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (SIMULATOR, SMPP, SMTP, HTTP)}

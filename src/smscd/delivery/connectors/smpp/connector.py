@@ -1,0 +1,285 @@
+"""An SMPP connector: the binds of one upstream SMSC behind the Connector protocol.
+
+Submission: a text goes out as one ``submit_sm`` per part (text.py), over the bind with
+the most room, with ``registered_delivery`` 1 and ``validity_period`` from the message.
+The message is ACCEPTED when every part is; its ``peer_id`` is the first part's id.
+
+Receipts are matched by the peer's id. The ids of this process's submissions are kept in
+memory (peer id -> message and part), so a receipt names the message even when it arrives
+before the submission was stored (FINISH_BY_ID), and a long message is final when the
+receipts of all its parts are. A receipt for an id not known yet (the peer sent it before
+its ``submit_sm_resp``) waits here until the response names it (up to RECEIPT_WAIT s);
+one for a message of an earlier process goes to the queue by peer id (its first part's).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from smscd.delivery.connectors.base import (
+    Final,
+    Outgoing,
+    Receipt,
+    Reply,
+    Result,
+    Sink,
+    Submitted,
+)
+from smscd.delivery.connectors.smpp import pdu as wire
+from smscd.delivery.connectors.smpp import receipts, statuses, text
+from smscd.delivery.connectors.smpp.config import SmppConfig
+from smscd.delivery.connectors.smpp.session import LinkLost, Session
+from smscd.formats import MessageFormat
+
+log = logging.getLogger("smscd.delivery.smpp")
+
+RECEIPT_WAIT = 120.0  # seconds an unmatched receipt waits for its submission's response
+KNOWN_FOR = 7 * 86400.0  # seconds a submitted part's id is remembered
+INCOMING_WAIT = 600.0  # seconds the parts of an incoming message wait for the others
+
+
+def source_address(sender: str) -> tuple[int, int, str]:
+    """(TON, NPI, address) of a sender: international digits 1/1, a short code (up to 8
+    digits) 3/0, anything else alphanumeric 5/0 (at most 11 characters)."""
+    digits = sender.lstrip("+")
+    if digits.isdigit() and len(digits) > 8:
+        return 1, 1, digits
+    if digits.isdigit():
+        return 3, 0, digits
+    return 5, 0, sender[:11]
+
+
+def validity(valid_until: int, now: float) -> str:
+    """The absolute validity_period (SMPP 3.4 7.1.1, UTC): YYMMDDhhmmss000+."""
+    if valid_until <= now:
+        return ""
+    return datetime.fromtimestamp(valid_until, UTC).strftime("%y%m%d%H%M%S") + "000+"
+
+
+@dataclass
+class _Message:
+    int_id: int
+    parts: int
+    finals: dict[int, tuple[Final, int]] = field(default_factory=dict)  # part -> final
+    at: float = 0.0
+
+
+@dataclass
+class _Incoming:
+    parts: dict[int, bytes]
+    data_coding: int
+    since: float
+
+
+class SmppConnector:
+    kind = "smpp"
+
+    def __init__(self, name: str, config: SmppConfig, sink: Sink,
+                 clock: Callable[[], float] = time.time) -> None:  # fmt: skip
+        self.name = name
+        self.config = config
+        self._sink = sink
+        self._clock = clock
+        self.sessions: list[Session] = []
+        modes = ([wire.Command.BIND_TRANSCEIVER] if config.bind == "transceiver"
+                 else [wire.Command.BIND_TRANSMITTER, wire.Command.BIND_RECEIVER])  # fmt: skip
+        for n in range(config.binds):
+            for mode in modes:
+                self.sessions.append(Session(config, mode, f"{name}#{n + 1}", self._request))
+        self._references = itertools.count(1)
+        self._known: dict[str, tuple[_Message, int]] = {}  # peer id -> (message, part)
+        self._waiting: dict[str, tuple[receipts.Said, float]] = {}  # receipts before ids
+        self._incoming: dict[tuple[str, str, int, int], _Incoming] = {}
+        self._ready: list[Receipt] = []  # receipts completed inside submit()
+        self._task: asyncio.Task[None] | None = None
+        self.submitted = 0
+        self.receipts = 0
+        self.throttled = 0
+
+    async def start(self) -> None:
+        for session in self.sessions:
+            session.start()
+        self._task = asyncio.create_task(self._sweep(), name=f"smscd-smpp-{self.name}-sweep")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await asyncio.gather(*(session.stop() for session in self.sessions))
+
+    def capacity(self) -> int:
+        return sum(session.free() for session in self.sessions)
+
+    def health(self) -> dict[str, object]:
+        return {"kind": self.kind, "bound": any(s.bound for s in self.sessions),
+                "sessions": [s.health() for s in self.sessions], "submitted": self.submitted,
+                "receipts": self.receipts, "throttled": self.throttled,
+                "waiting_receipts": len(self._waiting)}  # fmt: skip
+
+    # -- submission -----------------------------------------------------------------------
+
+    def _session(self) -> Session | None:
+        ready = [s for s in self.sessions if s.bound and s.transmits]
+        return max(ready, key=Session.free) if ready else None
+
+    async def submit(self, message: Outgoing) -> Submitted:
+        session = self._session()
+        if session is None:
+            return Submitted(Result.LINK_DOWN, detail="not bound")
+        try:
+            parts = text.split(message.text, next(self._references) % 256)
+        except ValueError as exc:
+            return Submitted(Result.MALFORMED, err=241, detail=str(exc))
+        flash = message.format == MessageFormat.FLASH
+        ton, npi, source = source_address(message.sender)
+        period = validity(message.valid_until, self._clock())
+        record = _Message(message.int_id, len(parts), at=self._clock())
+        ids: list[str] = []
+        for index, part in enumerate(parts):
+            coding = part.data_coding | (0x10 if flash else 0)  # message class 0
+            request = wire.Pdu(wire.Command.SUBMIT_SM, 0, fields={
+                "source_addr_ton": ton, "source_addr_npi": npi, "source_addr": source,
+                "dest_addr_ton": 1, "dest_addr_npi": 1, "destination_addr": message.phone,
+                "esm_class": 0x40 if part.udh else 0, "validity_period": period,
+                "registered_delivery": 1, "data_coding": coding,
+                "short_message": part.short_message,
+            })  # fmt: skip
+            try:
+                answer = await session.submit(request)
+            except LinkLost as exc:
+                # Written, unanswered: the peer may have it (the duplicate window).
+                return Submitted(Result.TEMPORARY, detail=f"part {index + 1}: {exc}")
+            if answer is None:
+                result = Result.LINK_DOWN if index == 0 else Result.TEMPORARY
+                return Submitted(result, detail=f"part {index + 1}: not bound")
+            result, err, name = statuses.result(answer.status)
+            if result == Result.THROTTLED:
+                self.throttled += 1
+                session.throttled()
+            if result != Result.ACCEPTED:
+                return Submitted(result, err=err, detail=f"part {index + 1}: {name}")
+            peer_id = answer.text("message_id")
+            ids.append(peer_id)
+            self._known[peer_id] = (record, index)
+            early = self._waiting.pop(peer_id, None)
+            if early is not None:  # reported by the sweep, once this submission is recorded
+                self._ready.extend(self._apply(early[0]))
+        self.submitted += 1
+        return Submitted(Result.ACCEPTED, peer_id=ids[0], detail=f"{len(ids)} part(s)")
+
+    # -- what the peer sends --------------------------------------------------------------
+
+    async def _request(self, pdu: wire.Pdu) -> int:
+        esm_class = pdu.number("esm_class")
+        if receipts.is_receipt(esm_class):
+            return await self._receipt(pdu)
+        return await self._incoming_message(pdu)
+
+    async def _receipt(self, pdu: wire.Pdu) -> int:
+        tlv_id = pdu.tlvs.get(wire.Tag.RECEIPTED_MESSAGE_ID)
+        tlv_state = pdu.tlvs.get(wire.Tag.MESSAGE_STATE)
+        try:
+            said = receipts.read(
+                text.decode(pdu.octets("short_message"), pdu.number("data_coding")),
+                wire.c_string(tlv_id) if tlv_id is not None else None,
+                tlv_state[0] if tlv_state else None,
+            )
+        except receipts.NotAReceipt as exc:
+            log.warning("SMPP %s: unreadable receipt (%s)", self.name, exc)
+            return 0  # answered: the peer need not send it again
+        self.receipts += 1
+        if said.final is None:
+            return 0
+        if said.peer_id in self._known:
+            await self._report(self._apply(said))
+            return 0
+        # Not ours yet: a message of an earlier process (by peer id), or one whose
+        # submit_sm_resp is still on its way (kept until it comes).
+        # Waiting before the sink is asked: the response may come while it is.
+        self._waiting[said.peer_id] = (said, self._clock())
+        at = int(self._clock())
+        taken = await self._sink.receipts(
+            [Receipt(self.name, said.peer_id, said.final, said.err, at)]
+        )
+        if said.peer_id in taken:
+            self._waiting.pop(said.peer_id, None)
+        return 0
+
+    def _apply(self, said: receipts.Said) -> list[Receipt]:
+        """A part's receipt: the message's, once every part has one."""
+        record, part = self._known[said.peer_id]
+        assert said.final is not None
+        record.finals[part] = (said.final, said.err)
+        if len(record.finals) < record.parts:
+            return []
+        final, err = receipts.worst([record.finals[i] for i in range(record.parts)])
+        return [Receipt(self.name, said.peer_id, final, err, int(self._clock()), record.int_id)]
+
+    async def _report(self, found: list[Receipt]) -> None:
+        if found:
+            await self._sink.receipts(found)
+
+    async def _incoming_message(self, pdu: wire.Pdu) -> int:
+        data = pdu.octets("short_message")
+        payload = pdu.tlvs.get(wire.Tag.MESSAGE_PAYLOAD)
+        if not data and payload:
+            data = payload
+        coding = pdu.number("data_coding")
+        source, to = pdu.text("source_addr"), pdu.text("destination_addr")
+        concat = None
+        if pdu.number("esm_class") & 0x40:
+            try:
+                concat, data = text.parse_udh(data)
+            except ValueError:
+                return 0x01  # ESME_RINVMSGLEN
+        sar = pdu.tlvs.get(wire.Tag.SAR_MSG_REF_NUM)
+        if concat is None and sar is not None:
+            total = pdu.tlvs.get(wire.Tag.SAR_TOTAL_SEGMENTS, b"\x01")
+            seq = pdu.tlvs.get(wire.Tag.SAR_SEGMENT_SEQNUM, b"\x01")
+            concat = text.Concat(int.from_bytes(sar, "big"), total[0], seq[0])
+        if concat is not None and concat.total > 1:
+            key = (source, to, concat.reference, concat.total)
+            held = self._incoming.setdefault(key, _Incoming({}, coding, self._clock()))
+            held.parts[concat.seq] = data
+            if len(held.parts) < concat.total:
+                return 0  # acknowledged; the message is stored when its last part comes
+            del self._incoming[key]
+            data = b"".join(held.parts[i] for i in sorted(held.parts))
+            coding = held.data_coding
+        now = int(self._clock())
+        reply = Reply(None, source, to, text.decode(data, coding), now, now)
+        await self._sink.replies([reply])
+        return 0
+
+    async def _sweep(self) -> None:
+        """Report receipts completed inside submit(); forget stale ids and parts."""
+        while True:
+            await asyncio.sleep(0.2)
+            ready, self._ready = self._ready, []
+            if ready:
+                try:
+                    await self._sink.receipts(ready)
+                except Exception:
+                    log.exception("SMPP %s: receipts not stored; trying again", self.name)
+                    self._ready.extend(ready)
+            now = self._clock()
+            for peer_id, (_, since) in list(self._waiting.items()):
+                if now - since > RECEIPT_WAIT:
+                    del self._waiting[peer_id]
+                    log.warning("SMPP %s: a receipt for unknown id %s dropped", self.name,
+                                peer_id)  # fmt: skip
+            for key, held in list(self._incoming.items()):
+                if now - held.since > INCOMING_WAIT:
+                    del self._incoming[key]
+            for peer_id, (record, _) in list(self._known.items()):
+                if now - record.at > KNOWN_FOR or (len(record.finals) == record.parts):
+                    del self._known[peer_id]
