@@ -22,6 +22,7 @@ from smscd import components, runtime
 from smscd.apidoc import openapi, page
 from smscd.billing import balance
 from smscd.billing import endpoint as billing
+from smscd.console import endpoint as console
 from smscd.history import endpoint as history
 from smscd.history import status
 from smscd.http.endpoint import Action, Endpoint, Running, Unserved
@@ -72,6 +73,7 @@ def routes(settings: Settings, running: Running) -> list[BaseRoute]:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/openapi.json", _static(openapi_json, "application/json"), methods=["GET"]),
         Route("/docs", _static(docs_page, "text/html; charset=utf-8"), methods=["GET"]),
+        console.mount(running),  # the web console, /console/* (docs/console.md)
         # Every other path, slashes included, is a short URL's or nobody's: /<code>/ is 404
         # (405 for POST), and no path is redirected to another (docs/links.md).
         Route("/{code:path}", link_redirect.Redirects(running).follow, methods=["GET", "HEAD"]),
