@@ -19,8 +19,11 @@ def csrf(html: str) -> str:
 def visitor(client: TestClient, address: str = "127.0.0.1", https: bool = False) -> TestClient:
     """A fresh browser on the app ``client`` has started (not started again)."""
     base = "https://testserver" if https else "http://testserver"
-    return TestClient(client.app, base_url=base, client=(address, 50000),
-                      follow_redirects=False)  # fmt: skip
+    browser = TestClient(client.app, base_url=base, client=(address, 50000),
+                         follow_redirects=False)  # fmt: skip
+    # The started app's event loop: its database pool lives there (asyncpg's is bound to it).
+    browser.portal = client.portal
+    return browser
 
 
 def log_in(browser: TestClient, login: str, password: str) -> str:
