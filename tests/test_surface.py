@@ -51,6 +51,8 @@ def test_console_route_table():
         ("/login", ("POST",)),
         ("/logout", ("POST",)),
         ("/history", ("GET", "HEAD")),
+        ("/history/{int_id:int}", ("GET", "HEAD")),
+        ("/stats", ("GET", "HEAD")),
         ("/incoming", ("GET", "HEAD")),
         ("/send", ("GET", "HEAD")),
         ("/send", ("POST",)),

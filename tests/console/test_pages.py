@@ -7,6 +7,7 @@ import re
 import secrets
 
 from smscd.console.endpoint import mount
+from tests.api import call_json
 from tests.console.browser import csrf, log_in, visitor
 from tests.factories import add_incoming, add_sent, incoming, sent
 from tests.sending import network
@@ -15,11 +16,14 @@ START = 1_790_000_000
 ROW = re.compile(r"<tr><td>")
 
 
-def pages(send_id: str = "1", phones: str = "") -> list[str]:
+def pages(send_id: str = "1", phones: str = "", int_id: int = 1) -> list[str]:
     """Every GET page of the console, with the query strings that reach its data."""
     return [
         "/console/login",
         "/console/history",
+        f"/console/history/{int_id}",
+        "/console/stats",
+        "/console/stats?start=20.09.2026&end=21.09.2026",
         "/console/history?phone=79991234567",
         "/console/history?start=21.09.2026&end=21.09.2026",
         "/console/incoming",
@@ -33,15 +37,15 @@ def test_every_get_page_is_listed_here():
     routes = [
         r for r in mount(None).app._app.routes if "GET" in (getattr(r, "methods", None) or ())
     ]  # type: ignore[arg-type]
-    listed = {p.split("?")[0] for p in pages()} | {"/console/"}
+    listed = {p.split("?")[0] for p in pages()} | {"/console/", "/console/history/{int_id:int}"}
     assert {f"/console{r.path}" for r in routes} <= listed
 
 
 def test_one_account_never_sees_anothers_data(backend, client, make_account):
     owner, other = make_account(), make_account()
     secret = f"secret-{secrets.token_hex(6)}"
-    add_sent(backend.engine, [sent(owner.id, START - 60, message=secret, id=424242,
-                                   sender_id="OwnerName")])  # fmt: skip
+    [int_id] = add_sent(backend.engine, [sent(owner.id, START - 60, message=secret, id=424242,
+                                              sender_id="OwnerName")])  # fmt: skip
     add_incoming(backend.engine, [incoming(owner.id, START - 30, message=f"in-{secret}")])
     # The owner sees them ...
     mine = visitor(client)
@@ -50,12 +54,14 @@ def test_one_account_never_sees_anothers_data(backend, client, make_account):
     assert f"in-{secret}" in mine.get("/console/incoming").text
     status = mine.get("/console/send/status?id=424242&phones=79991234567").text
     assert "<td>79991234567</td>" in status
+    assert secret in mine.get(f"/console/history/{int_id}").text
     # ... the other account, walking every page, never does.
     theirs = visitor(client)
     log_in(theirs, other.login, other.password)
-    for path in pages("424242", "79991234567"):
+    for path in pages("424242", "79991234567", int_id):
         page = theirs.get(path)
-        assert page.status_code == (303 if path == "/console/login" else 200), path
+        expected = {"/console/login": 303, f"/console/history/{int_id}": 404}.get(path, 200)
+        assert page.status_code == expected, path
         assert secret not in page.text, path
         assert "OwnerName" not in page.text, path
         assert owner.login not in page.text, path
@@ -113,6 +119,34 @@ def test_send_shows_the_cost_first_then_sends_and_the_status_follows(client, sen
     assert 'data-status="-1"' in browser.get(url).text
     network.deliver(client)
     assert 'data-status="1"' in browser.get(url).text
+    # The message's timeline: accepted, one try, delivered.
+    history = browser.get("/console/history").text
+    link = re.search(r'href="(/console/history/\d+)"', history)
+    assert link is not None
+    timeline = browser.get(link.group(1)).text
+    assert "Попытка доставки 1" in timeline
+    assert '<strong id="status-now">Доставлено</strong>' in timeline
+
+
+def test_statistics_are_get_stats_numbers_day_by_day(client, sender):
+    browser = visitor(client)
+    token = log_in(browser, sender.login, sender.password)
+    form = {"phones": f"{network.DELIVERED},{network.DELIVERED[:-1]}9", "mes": "Hi",
+            "csrf": token, "step": "send"}  # fmt: skip
+    assert browser.post("/console/send", data=form).status_code == 200
+    page = browser.get("/console/stats?start=20.09.2026&end=21.09.2026").text
+    api = call_json(client, sender, get_stat=1, start="21.09.2026",
+                    end="21.09.2026")  # fmt: skip
+    mine = api[0]
+    row = (f"<tr><td>21.09.2026</td><td>{sender.login}</td><td>{mine['sms']}</td>"
+           f"<td>{mine['debit']} {mine['currency']}</td>")  # fmt: skip
+    assert row in page
+    assert mine["sms"] == "2"
+    assert f"<tr><td>20.09.2026</td><td>{sender.login}</td><td>0</td>" in page
+    assert "<td>Ожидает отправки</td><td>2</td>" in page
+    assert 'data-chart="' in page
+    too_long = browser.get("/console/stats?start=01.08.2026&end=21.09.2026").text
+    assert 'role="alert"' in too_long
 
 
 def test_send_refusals_are_the_apis(client, sender):

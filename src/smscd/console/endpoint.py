@@ -60,6 +60,8 @@ def mount(running: Running) -> Mount:
                     Route("/login", console.login, methods=["POST"]),
                     Route("/logout", console.logout, methods=["POST"]),
                     Route("/history", console.history, methods=["GET"]),
+                    Route("/history/{int_id:int}", console.message, methods=["GET"]),
+                    Route("/stats", console.stats, methods=["GET"]),
                     Route("/incoming", console.incoming, methods=["GET"]),
                     Route("/send", console.send_form, methods=["GET"]),
                     Route("/send", console.send, methods=["POST"]),

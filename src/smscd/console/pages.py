@@ -15,11 +15,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from smscd.console import sessions
+from smscd.billing import endpoint as billing
+from smscd.console import queries as q
+from smscd.console import sessions, stats
 from smscd.console.sessions import Session
 from smscd.console.words import browser_language, words
+from smscd.dates import zone_clock
 from smscd.errors import ApiError, AuthorisationError, IpBlockedError, NotFoundError
 from smscd.history import endpoint as history
+from smscd.history.statuses import status_name
 from smscd.http import charsets
 from smscd.http.context import ApiRequest, Reply, Services
 from smscd.http.endpoint import Action, Running, body_pairs
@@ -153,10 +157,10 @@ class Console:
         finally:
             await services.guard.release(slot)
 
-    def page(self, name: str, session: Session, **context: Any) -> HTMLResponse:
+    def page(self, name: str, session: Session, status: int = 200, **context: Any) -> HTMLResponse:
         language = session.account.language
         return render(
-            name, w=words(language), lang=language, csrf=session.csrf,
+            name, status, w=words(language), lang=language, csrf=session.csrf,
             login=session.account.login, **context,
         )  # fmt: skip
 
@@ -251,3 +255,59 @@ class Console:
         mine = [row for row in rows if str(row["id"]) == send_id]
         return self.page("sent_rows.html", session, rows=mine, error=error, send_id=send_id,
                          phones_list=phones)  # fmt: skip
+
+    async def message(self, request: Request) -> Response:
+        """One message's status timeline: accepted, each delivery try, its status now."""
+        session = await self.session(request)
+        if session is None:
+            return RedirectResponse("/console/login", 303)
+        int_id = request.path_params["int_id"]
+        db, account = self.services().db, session.account
+        row = await db.fetch_one(q.MESSAGE, [int_id, account.id])
+        if row is None:
+            return self.page("message.html", session, section="history", found=None,
+                             attempts=[], status=404)  # fmt: skip
+        clock = zone_clock(account.timezone)
+        attempts = await db.fetch_all(q.ATTEMPTS, [int_id, account.id])
+        found = {
+            "int_id": row[0], "id": row[1], "phone": row[2], "message": row[6],
+            "status_name": status_name(int(row[3]), account.language),
+            "send_date": clock.format(int(row[4])), "last_date": clock.format(int(row[5])),
+        }  # fmt: skip
+        steps = [
+            {"attempt": a[0], "date": clock.format(int(a[1])), "outcome": a[2], "detail": a[3]}
+            for a in attempts
+        ]
+        return self.page("message.html", session, section="history", found=found,
+                         attempts=steps)  # fmt: skip
+
+    async def stats(self, request: Request) -> Response:
+        """Messages and money per day (get_stat's handler, day by day) and per status."""
+        session = await self.session(request)
+        if session is None:
+            return RedirectResponse("/console/login", 303)
+        services, account = self.services(), session.account
+        query = request.query_params
+        filters = {name: query.get(name, "").strip() for name in ("start", "end")}
+        clock = zone_clock(account.timezone)
+
+        async def stat_of_day(day: str) -> Sequence[Mapping[str, Any]]:
+            reply = await self.run(request, session, billing.ACTION, {"start": day, "end": day})
+            return reply.records
+
+        try:
+            period = stats.days(filters["start"], filters["end"], clock.today(services.clock()))
+            days = await stats.per_day(period, stat_of_day)
+            statuses = await stats.per_status(
+                services.db, account.id, account.timezone, period, account.language
+            )
+        except ApiError as error:
+            return self.page("stats.html", session, section="stats", filters=filters,
+                             error=str(error), days=[], statuses=[], chart="")  # fmt: skip
+        chart = json.dumps({
+            "labels": [d.day for d in days],
+            "sms": [int(d.rows[0]["sms"]) if d.rows else 0 for d in days],
+            "money": [float(d.rows[0]["debit"]) if d.rows else 0 for d in days],
+        })  # fmt: skip
+        return self.page("stats.html", session, section="stats", filters=filters, error="",
+                         days=days, statuses=statuses, chart=chart)  # fmt: skip
