@@ -17,7 +17,7 @@ def test_route_table():
     routes = [
         (
             route.path,
-            tuple(sorted(route.methods)) if route.methods else ("any method",),
+            tuple(sorted(getattr(route, "methods", None) or ())) or ("any method",),
             tuple(action.name for action in API.get(route.path, ())),
         )
         for route in app.routes
@@ -36,7 +36,32 @@ def test_route_table():
         ("/openapi.json", ("GET", "HEAD"), ()),
         ("/docs", ("GET", "HEAD"), ()),
         ("/intake/{connector}", ("any method",), ()),
+        ("/console", ("any method",), ()),
         ("/{code:path}", ("GET", "HEAD"), ()),
+    ]
+
+
+def test_console_route_table():
+    """The web console's pages under /console (docs/console.md)."""
+    app = create_app(load_settings(database_url="sqlite:///unused.db"))
+    [mount] = [route for route in app.routes if route.path == "/console"]
+    router = mount.app._app  # type: ignore[attr-defined]  # inside the security headers
+    assert [
+        (route.path, tuple(sorted(getattr(route, "methods", None) or ())))
+        for route in router.routes
+    ] == [
+        ("/login", ("GET", "HEAD")),
+        ("/login", ("POST",)),
+        ("/logout", ("POST",)),
+        ("/history", ("GET", "HEAD")),
+        ("/history/{int_id:int}", ("GET", "HEAD")),
+        ("/stats", ("GET", "HEAD")),
+        ("/incoming", ("GET", "HEAD")),
+        ("/send", ("GET", "HEAD")),
+        ("/send", ("POST",)),
+        ("/send/status", ("GET", "HEAD")),
+        ("/", ("GET", "HEAD")),
+        ("/static", ()),
     ]
 
 

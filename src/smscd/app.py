@@ -23,6 +23,7 @@ from smscd import components, logs, metrics, runtime
 from smscd.apidoc import openapi, page
 from smscd.billing import balance
 from smscd.billing import endpoint as billing
+from smscd.console import endpoint as console
 from smscd.delivery.intake import IntakeEndpoint
 from smscd.delivery.queue import Delivery
 from smscd.history import endpoint as history
@@ -91,6 +92,7 @@ def routes(
         ),
         # Receipts and incoming messages from HTTP providers (docs/carriers.md).
         Route("/intake/{connector}", IntakeEndpoint(running), name="intake"),
+        console.mount(running),  # the web console, /console/* (docs/console.md)
         # Every other path, slashes included, is a short URL's or nobody's: /<code>/ is 404
         # (405 for POST), and no path is redirected to another (docs/links.md).
         Route(

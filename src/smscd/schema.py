@@ -12,6 +12,7 @@ from sqlalchemy import MetaData
 from smscd.accounts import tables as accounts
 from smscd.billing import tables as billing
 from smscd.callbacks import tables as callbacks
+from smscd.console import tables as console
 from smscd.db.metadata import metadata
 from smscd.delivery import tables as delivery
 from smscd.history import tables as history
@@ -26,6 +27,7 @@ MODULES = (
     accounts,
     billing,
     callbacks,
+    console,
     delivery,
     history,
     incoming,

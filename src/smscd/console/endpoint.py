@@ -1,0 +1,80 @@
+"""The console's routes, mounted at ``/console`` by the app, and the security headers every
+console response carries (docs/console.md, "Security")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.datastructures import MutableHeaders
+from starlette.routing import BaseRoute, Mount, Route, Router
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from smscd.console.pages import Console
+from smscd.http.endpoint import Running
+
+STATIC = Path(__file__).parent / "static"
+
+# No inline script or style anywhere: scripts and styles come only from /console/static.
+HEADERS = {
+    "content-security-policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+        " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+class SecurityHeaders:
+    """Adds :data:`HEADERS` to every response of ``app``; pages are never cached."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        static = scope.get("path", "").startswith("/console/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers[name] = value
+                if not static:
+                    headers["cache-control"] = "no-store"
+            await send(message)
+
+        await self._app(scope, receive, with_headers)
+
+
+def mount(running: Running) -> Mount:
+    console = Console(running)
+    return Mount(
+        "/console",
+        app=SecurityHeaders(
+            _router(
+                [
+                    Route("/login", console.login_form, methods=["GET"]),
+                    Route("/login", console.login, methods=["POST"]),
+                    Route("/logout", console.logout, methods=["POST"]),
+                    Route("/history", console.history, methods=["GET"]),
+                    Route("/history/{int_id:int}", console.message, methods=["GET"]),
+                    Route("/stats", console.stats, methods=["GET"]),
+                    Route("/incoming", console.incoming, methods=["GET"]),
+                    Route("/send", console.send_form, methods=["GET"]),
+                    Route("/send", console.send, methods=["POST"]),
+                    Route("/send/status", console.send_status, methods=["GET"]),
+                    Route("/", console.login_form, methods=["GET"]),
+                    Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+                ]
+            )
+        ),
+    )
+
+
+def _router(routes: list[BaseRoute]) -> Router:
+    router = Router(routes=routes)
+    router.redirect_slashes = False
+    return router
