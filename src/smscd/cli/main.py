@@ -361,5 +361,9 @@ def demo(
         f"curl '{base}/tinyurls.php?get=1&login=demo&psw=demo&id=1&fmt=3&charset=utf-8'",
     ):
         console.print(line, highlight=False, soft_wrap=True)
+    console.print(
+        f"\nThe web console: http://127.0.0.1:{port}/console/ (demo / demo, demo2 / demo2)",
+        highlight=False,
+    )
     console.print()
     _serve(settings)
