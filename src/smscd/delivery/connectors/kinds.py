@@ -43,11 +43,19 @@ class Kind:
     build: Callable[[Context], Connector]
 
 
-def _simulator_config(text: str) -> str:
-    try:
-        return Rules.parse(text).to_json()
-    except RulesError as exc:
-        raise ConfigError(str(exc)) from exc
+def _checked(parse: Callable[[str], object], refusal: type[Exception]) -> Callable[[str], str]:
+    """A kind's ``check``: ``parse(text).to_json()``, its own refusal raised as ConfigError."""
+
+    def check(text: str) -> str:
+        try:
+            return str(parse(text).to_json())  # type: ignore[attr-defined]
+        except refusal as exc:
+            raise ConfigError(str(exc)) from exc
+
+    return check
+
+
+_simulator_config = _checked(Rules.parse, RulesError)
 
 
 def _simulator(context: Context) -> Connector:
@@ -73,11 +81,7 @@ SIMULATOR = Kind(
 )
 
 
-def _smtp_config(text: str) -> str:
-    try:
-        return SmtpConfig.parse(text).to_json()
-    except SmtpConfigError as exc:
-        raise ConfigError(str(exc)) from exc
+_smtp_config = _checked(SmtpConfig.parse, SmtpConfigError)
 
 
 def _smtp(context: Context) -> Connector:
@@ -90,11 +94,7 @@ def _smtp(context: Context) -> Connector:
 SMTP = Kind("smtp", frozenset({MessageFormat.EMAIL}), _smtp_config, _smtp)
 
 
-def _http_config(text: str) -> str:
-    try:
-        return ProviderConfig.parse(text).to_json()
-    except ProviderConfigError as exc:
-        raise ConfigError(str(exc)) from exc
+_http_config = _checked(ProviderConfig.parse, ProviderConfigError)
 
 
 def _http(context: Context) -> Connector:
@@ -113,11 +113,7 @@ HTTP = Kind(
 )  # fmt: skip
 
 
-def _smpp_config(text: str) -> str:
-    try:
-        return SmppConfig.parse(text).to_json()
-    except SmppConfigError as exc:
-        raise ConfigError(str(exc)) from exc
+_smpp_config = _checked(SmppConfig.parse, SmppConfigError)
 
 
 def _smpp(context: Context) -> Connector:
