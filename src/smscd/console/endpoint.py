@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from smscd.console.account import AccountPages
 from smscd.console.pages import Console
 from smscd.http.endpoint import Running
 
@@ -51,6 +52,7 @@ class SecurityHeaders:
 
 def mount(running: Running) -> Mount:
     console = Console(running)
+    mine = AccountPages(console)
     return Mount(
         "/console",
         app=SecurityHeaders(
@@ -66,6 +68,18 @@ def mount(running: Running) -> Mount:
                     Route("/send", console.send_form, methods=["GET"]),
                     Route("/send", console.send, methods=["POST"]),
                     Route("/send/status", console.send_status, methods=["GET"]),
+                    Route("/tariffs", mine.tariffs, methods=["GET"]),
+                    Route("/links", mine.links, methods=["GET"]),
+                    Route("/links", mine.add_link, methods=["POST"]),
+                    Route("/senders", mine.senders, methods=["GET"]),
+                    Route("/senders", mine.add_sender, methods=["POST"]),
+                    Route("/senders/remove", mine.remove_sender, methods=["POST"]),
+                    Route("/keys", mine.keys, methods=["GET"]),
+                    Route("/keys", mine.create_key, methods=["POST"]),
+                    Route("/keys/revoke", mine.revoke_key, methods=["POST"]),
+                    Route("/settings", mine.settings, methods=["GET"]),
+                    Route("/settings", mine.save_settings, methods=["POST"]),
+                    Route("/settings/callback", mine.save_callback, methods=["POST"]),
                     Route("/", console.login_form, methods=["GET"]),
                     Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
                 ]

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from smscd.accounts.auth import ip_allowed
 from smscd.billing import endpoint as billing
 from smscd.console import queries as q
 from smscd.console import sessions, stats
@@ -72,8 +73,15 @@ class Console:
     # Sessions -------------------------------------------------------------------------------
 
     async def session(self, request: Request) -> Session | None:
+        """The request's session; None without one, or from an address the account no
+        longer allows (its allowed list applies to the console as to the API)."""
         services = self.services()
-        return await sessions.find(services.db, request, services.clock())
+        session = await sessions.find(services.db, request, services.clock())
+        if session is None or not ip_allowed(
+            session.allowed_ips, services.addresses.of(request.scope)
+        ):
+            return None
+        return session
 
     def _login_page(self, request: Request, status: int = 200, message: str = "") -> Response:
         token = sessions.login_token(request)
