@@ -60,6 +60,8 @@ def test_console_route_table():
         ("/send", ("GET", "HEAD")),
         ("/send", ("POST",)),
         ("/send/status", ("GET", "HEAD")),
+        ("/send/csv", ("POST",)),
+        ("/send/list", ("POST",)),
         ("/tariffs", ("GET", "HEAD")),
         ("/links", ("GET", "HEAD")),
         ("/links", ("POST",)),

@@ -11,6 +11,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smscd.console.account import AccountPages
+from smscd.console.bulk import BulkSend
 from smscd.console.pages import Console
 from smscd.http.endpoint import Running
 
@@ -53,6 +54,7 @@ class SecurityHeaders:
 def mount(running: Running) -> Mount:
     console = Console(running)
     mine = AccountPages(console)
+    bulk = BulkSend(console)
     return Mount(
         "/console",
         app=SecurityHeaders(
@@ -68,6 +70,8 @@ def mount(running: Running) -> Mount:
                     Route("/send", console.send_form, methods=["GET"]),
                     Route("/send", console.send, methods=["POST"]),
                     Route("/send/status", console.send_status, methods=["GET"]),
+                    Route("/send/csv", bulk.upload, methods=["POST"]),
+                    Route("/send/list", bulk.send_list, methods=["POST"]),
                     Route("/tariffs", mine.tariffs, methods=["GET"]),
                     Route("/links", mine.links, methods=["GET"]),
                     Route("/links", mine.add_link, methods=["POST"]),

@@ -57,6 +57,14 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "now": "Status now",
         "not_found": "No such message.",
         "details": "details",
+        "send_csv": "Send to a list from a CSV file",
+        "csv_file": "CSV file",
+        "csv_rules": (
+            "One row per recipient: phone[,text[,name]] (comma, semicolon or tab). "
+            "A row without a text gets the text below; #name# becomes the row's name."
+        ),
+        "csv_text": "Text for rows without one",
+        "recipients": "Recipients",
         "tariffs": "Tariffs",
         "zones": "Prices by zone (country or operator) and channel",
         "zone": "Zone",
@@ -163,6 +171,14 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "now": "Статус сейчас",
         "not_found": "Нет такого сообщения.",
         "details": "подробно",
+        "send_csv": "Рассылка по списку из CSV-файла",
+        "csv_file": "CSV-файл",
+        "csv_rules": (
+            "Одна строка на получателя: телефон[,текст[,имя]] (запятая, точка с запятой или "
+            "табуляция). Строка без текста получает текст ниже; #name# заменяется именем."
+        ),
+        "csv_text": "Текст для строк без текста",
+        "recipients": "Получатели",
         "tariffs": "Тарифы",
         "zones": "Цены по зонам (страна или оператор) и каналам",
         "zone": "Зона",
