@@ -198,3 +198,24 @@ def test_pages_follow_the_accounts_language(client, make_account):
     assert 'lang="en"' in page
     assert "Sent messages" in page
     assert csrf(page)
+
+
+def test_history_filters_by_status_and_pages_through_the_rest(backend, client, make_account):
+    account = make_account(language="en")
+    rows = [sent(account.id, START - 60 * i, status=20 if i % 3 == 0 else 1, message=f"m{i}")
+            for i in range(120)]  # fmt: skip
+    add_sent(backend.engine, rows)
+    browser = visitor(client)
+    log_in(browser, account.login, account.password)
+    failed = browser.get("/console/history?status=20").text
+    assert set(re.findall(r"<td>(m\d+)</td>", failed)) == {f"m{i}" for i in range(0, 120, 3)}
+    assert '<option value="20" selected>Cannot be delivered</option>' in failed
+    first = browser.get("/console/history?status=1").text
+    assert len(ROW.findall(first)) == 50
+    older = re.search(r'href="(/console/history\?[^"]+status=1&amp;prev_id=\d+)"', first)
+    assert older is not None
+    second = browser.get(older.group(1).replace("&amp;", "&")).text
+    delivered = set(re.findall(r"<td>(m\d+)</td>", first + second))
+    assert delivered == {f"m{i}" for i in range(120) if i % 3}
+    # An unknown status is no filter.
+    assert len(ROW.findall(browser.get("/console/history?status=zz").text)) == 50
