@@ -233,3 +233,26 @@ def test_the_pages_without_a_session_send_to_the_login_form(client):
         assert browser.get(path).headers["location"] == "/console/login"
     for path, fields in FORMS:
         assert browser.post(path, data=fields).headers["location"] == "/console/login"
+
+
+NASTY = ["", " ", "\x00", "a" * 5000, "١٢", "-1", "http://[::1", "http://a:99999/", "../../etc",
+         "'; DROP TABLE accounts; --", "💥", "10.0.0.0/33", "Europe/../../x"]  # fmt: skip
+
+
+def test_no_form_answers_500_to_hostile_values(client, make_account):
+    account = make_account()
+    browser, token = logged_in(client, account)
+    for path, fields in FORMS:
+        for value in NASTY:
+            data = {name: value for name in fields} | {"csrf": token}
+            reply = browser.post(path, data=data)
+            assert reply.status_code < 500, (path, value)
+    for body, kind in [(b"--x\r\nbroken", "multipart/form-data; boundary=x"),
+                       (b"csrf=" + token.encode(), "application/x-www-form-urlencoded"),
+                       (b"\xff\xfe" * 100, "multipart/form-data")]:  # fmt: skip
+        reply = browser.post("/console/send/csv", content=body, headers={"content-type": kind})
+        assert reply.status_code < 500, kind
+    for query in ("start=x", "start=01.01.2020&end=01.01.2026", "end=01.01.2026", "start=💥"):
+        assert browser.get(f"/console/links?{query}").status_code == 200
+    # Still this account's settings, unharmed by any of it.
+    assert browser.get("/console/settings").status_code == 200

@@ -184,7 +184,7 @@ class AccountPages:
         session, fields = posted
         services = self._console.services()
         key_id = fields.get("id", "")
-        done = key_id.isdigit() and len(key_id) < 19 and await selfservice.revoke_key(
+        done = key_id.isascii() and key_id.isdigit() and len(key_id) < 19 and await selfservice.revoke_key(
             services.db, session.account.id, int(key_id), services.clock()
         )  # fmt: skip
         if not done:

@@ -126,6 +126,8 @@ async def add_name(db: Database, account_id: int, name: str, make_default: bool 
 
 async def remove_name(db: Database, account_id: int, name: str) -> None:
     """:func:`remove` on the gateway."""
+    if not valid_name(name):  # never registered (and not for the database to read)
+        raise SenderError(f"no sender name {name!r}")
     async with db.transaction() as tx:
         if not await tx.execute(queries.REMOVE_SENDER, [account_id, name]):
             raise SenderError(f"no sender name {name!r}")
