@@ -184,9 +184,10 @@ class AccountPages:
         session, fields = posted
         services = self._console.services()
         key_id = fields.get("id", "")
-        done = key_id.isascii() and key_id.isdigit() and len(key_id) < 19 and await selfservice.revoke_key(
+        valid = key_id.isascii() and key_id.isdigit() and len(key_id) < 19
+        done = valid and await selfservice.revoke_key(
             services.db, session.account.id, int(key_id), services.clock()
-        )  # fmt: skip
+        )
         if not done:
             w = words(session.account.language)
             return await self.keys(request, session, error=w["no_key"], status=404)
