@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import select
@@ -256,3 +257,56 @@ def test_no_form_answers_500_to_hostile_values(client, make_account):
         assert browser.get(f"/console/links?{query}").status_code == 200
     # Still this account's settings, unharmed by any of it.
     assert browser.get("/console/settings").status_code == 200
+
+
+class Fields(HTMLParser):
+    """The form fields of a page without a label (by ``for`` or around them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labelled: set[str] = set()
+        self.fields: list[tuple[str, str]] = []
+        self.in_label = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "label":
+            self.in_label += 1
+            self.labelled.add(found.get("for") or "")
+        elif tag in ("input", "select", "textarea") and found.get("type") != "hidden":
+            self.fields.append((found.get("id") or "", "wrapped" if self.in_label else ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.in_label -= 1
+
+    def unlabelled(self) -> list[str]:
+        return [id_ for id_, wrapped in self.fields if not wrapped and id_ not in self.labelled]
+
+
+def test_every_field_of_every_page_has_a_label(client, sender):
+    browser, token = logged_in(client, sender)
+    browser.post("/console/links", data={"link": "https://example.org/l", "csrf": token})
+    shown = {
+        path: browser.get(path).text
+        for path in (
+            "/console/history",
+            "/console/incoming",
+            "/console/send",
+            "/console/stats",
+            "/console/tariffs",
+            "/console/links",
+            "/console/senders",
+            "/console/keys",
+            "/console/settings",
+        )
+    }
+    shown["key made"] = browser.post("/console/keys", data={"csrf": token}).text
+    shown["list"] = browser.post("/console/send/csv", data={"csrf": token, "mes": "hi"},
+                                 files={"file": ("l.csv", b"79991234567\n")}).text  # fmt: skip
+    for name, page in shown.items():
+        fields = Fields()
+        fields.feed(page)
+        assert fields.unlabelled() == [], name
+        assert f'<a href="/console/{name.split("/")[-1]}"' in page or "/" not in name, name
+        assert "<script>" not in page and " style=" not in page, name
