@@ -124,6 +124,12 @@ class IntakeEndpoint:
     def __init__(self, running: Running) -> None:
         self._running = running
 
+    @property
+    def intake(self) -> Intake | None:
+        """The running worker's intake (None before start)."""
+        services = self._running.services
+        return services.of(Intake) if services is not None else None
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self.respond(Request(scope, receive))
         await response(scope, receive, send)
