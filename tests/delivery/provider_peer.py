@@ -9,6 +9,7 @@ import json
 import secrets
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -63,6 +64,13 @@ class Provider:
 
 @pytest.fixture
 def provider() -> Iterator[Provider]:
+    with provider_server() as state:
+        yield state
+
+
+@contextmanager
+def provider_server() -> Iterator[Provider]:
+    """The provider, serving until the block ends."""
     state = Provider()
 
     class Handler(BaseHTTPRequestHandler):
@@ -112,15 +120,16 @@ class Connector:
     secret: str  # the intake secret the provider presents
 
 
-def add_connector(backend: Any, client: TestClient, url: str, **settings: Any) -> Connector:
-    """An ``http`` connector to ``url``, first in the routing table for :data:`PREFIX`."""
+def add_connector(backend: Any, client: TestClient, url: str, prefix: str = PREFIX,
+                  **settings: Any) -> Connector:  # fmt: skip
+    """An ``http`` connector to ``url``, first in the routing table for ``prefix``."""
     name = f"prov-{secrets.token_hex(3)}"
     secret = stored_secrets.new_secret()
     salt, digest = stored_secrets.hashed(secret)
     config = {"url": url, "timeout": 5, "salt": salt, "digest": digest, **settings}
     with backend.engine.begin() as conn:
         registry.add(conn, name, "http", json.dumps(config))
-        routing.add_route(conn, name, prefix=PREFIX, position=1)
+        routing.add_route(conn, name, prefix=prefix, position=1)
     intake_of(client).forget()
     return Connector(name, secret)
 
