@@ -101,6 +101,7 @@ def test_cli_commands():
         "connectors list",
         "connectors remove",
         "connectors rules",
+        "connectors secret",
         "db upgrade",
         "demo",
         "ip unblock",
