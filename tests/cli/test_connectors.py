@@ -158,21 +158,31 @@ def test_an_intake_secret_from_stdin_is_not_printed(backend, caplog):
     assert "at least 16 characters" in out
 
 
-def test_a_new_intake_secret_replaces_the_old_one(backend, caplog):
+def accepted(backend: Any, name: str, secret: str) -> bool:
+    config = stored(backend, name)
+    kept = [(config["salt"], config["digest"])]
+    if "old_salt" in config:
+        kept.append((config["old_salt"], config["old_digest"]))
+    return any(stored_secrets.matches(salt, digest, secret) for salt, digest in kept)
+
+
+def test_a_rotation_accepts_both_secrets_until_the_old_one_is_ended(backend, caplog):
     name = fresh("http")
     old = intake_secret(smscd(backend, "connectors", "add", "http", name, *URL))
     new = intake_secret(smscd(backend, "connectors", "secret", name))
     assert new != old
-    config = stored(backend, name)
-    assert stored_secrets.matches(config["salt"], config["digest"], new)
-    assert not stored_secrets.matches(config["salt"], config["digest"], old)
-    assert config["url"] == URL[1]  # the rest is kept
+    assert accepted(backend, name, new) and accepted(backend, name, old)
+    assert stored(backend, name)["url"] == URL[1]  # the rest is kept
+    shown = listing(backend)
+    assert old not in shown and new not in shown and "old_digest" not in shown
+    out = smscd(backend, "connectors", "secret", name, "--end-old")
+    assert "intake secret:" not in out
+    assert accepted(backend, name, new) and not accepted(backend, name, old)
     no_secret_logged(caplog, old, new)
     given = f"given-{secrets.token_hex(12)}"
     out = smscd(backend, "connectors", "secret", name, "--secret-stdin", stdin=given + "\n")
     assert given not in out
-    config = stored(backend, name)
-    assert stored_secrets.matches(config["salt"], config["digest"], given)
+    assert accepted(backend, name, given) and accepted(backend, name, new)
 
 
 def test_only_http_connectors_have_an_intake_secret(backend):

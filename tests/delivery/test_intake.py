@@ -256,6 +256,25 @@ def test_a_wrong_or_missing_secret_is_401_and_changes_nothing(
     assert count(backend, incoming, owner.id) == 1
 
 
+def test_during_a_rotation_both_secrets_are_accepted_until_the_old_one_ends(
+    backend, client, provider, http_connector
+):
+    def answer(secret: str) -> int:
+        intake_of(client).forget()  # an operator's change, without waiting REFRESH_SECONDS
+        return int(post_intake(client, http_connector.name, secret, {}).status_code)
+
+    old = http_connector.secret
+    out = runner.invoke(cli, ["connectors", "secret", http_connector.name, "--database",
+                              backend.url], env={"COLUMNS": "300"})  # fmt: skip
+    assert out.exit_code == 0, out.output
+    new = out.output.strip().splitlines()[-1].rsplit(" ", 1)[1]
+    assert (answer(new), answer(old)) == (200, 200)
+    out = runner.invoke(cli, ["connectors", "secret", http_connector.name, "--end-old",
+                              "--database", backend.url])  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert (answer(new), answer(old)) == (200, 401)
+
+
 def test_the_secret_is_compared_in_constant_time_even_for_unknown_names(
     client, provider, http_connector, monkeypatch
 ):

@@ -134,19 +134,35 @@ def connectors_secret(
             "--secret-stdin", help="Read the new secret from stdin instead of generating one."
         ),
     ] = False,
+    end_old: Annotated[
+        bool,
+        typer.Option(
+            "--end-old", help="End the previous secret (kept since the last change); no new one."
+        ),
+    ] = False,
     database: DatabaseOption = None,
 ) -> None:
-    """Give an http connector a new intake secret (shown once); the old one stops working
-    within seconds (docs/security.md, "Intake and connector secrets")."""
+    """Rotate an http connector's intake secret: a new one (shown once), the current one
+    still accepted until --end-old (docs/security.md, "Intake and connector secrets")."""
     with command_database(database) as (_, engine), engine.begin() as conn:
         kind, stored = registry.found(conn, name)
         if kind != "http":
             raise fail(f"connector {name} is a {kind} connector: only http ones have a secret")
-        secret = _intake_secret(secret_stdin)
         config = json.loads(stored)
-        config["salt"], config["digest"] = secrets.hashed(secret)
+        secret = ""
+        if end_old:
+            config.pop("old_salt", None)
+            config.pop("old_digest", None)
+        else:
+            secret = _intake_secret(secret_stdin)
+            config["old_salt"], config["old_digest"] = config["salt"], config["digest"]
+            config["salt"], config["digest"] = secrets.hashed(secret)
         registry.set_config(conn, name, json.dumps(config))
-    console.print(f"the intake secret of {name} replaced", highlight=False)
+    if end_old:
+        console.print(f"{name}: only the current intake secret is accepted", highlight=False)
+        return
+    console.print(f"{name}: a new intake secret; the previous one is still accepted until "
+                  f"smscd connectors secret {name} --end-old", highlight=False)  # fmt: skip
     if not secret_stdin:
         _show_secret(secret)
 
@@ -168,7 +184,7 @@ def _shown(config: str) -> str:
         return config
     if not isinstance(raw, dict):
         return config
-    for hidden in ("salt", "digest"):
+    for hidden in ("salt", "digest", "old_salt", "old_digest"):
         raw.pop(hidden, None)
     for held in ("password", "token"):
         if held in raw:

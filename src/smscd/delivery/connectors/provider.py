@@ -10,6 +10,8 @@ Configuration (``smscd connectors add http NAME --url ...``), stored as JSON::
 ``token`` (optional, ``env:NAME`` or encrypted) goes out as ``Authorization: Bearer`` on
 our posts; ``salt`` and ``digest`` are the keyed hash of the intake secret the provider
 presents to us (secrets.py): the secret itself is shown once when the connector is added.
+``old_salt`` and ``old_digest``, when present, are the previous secret's, still accepted
+while the provider moves to the new one (``smscd connectors secret``).
 
 The wire contract, both ways, is docs/carriers.md ("HTTP providers"); the tests
 (tests/delivery/test_provider.py, test_intake.py) hold it. In short: our post, one message
@@ -71,6 +73,8 @@ class ProviderConfig:
     timeout: float = 10.0
     connections: int = 8
     token: str = ""  # stored form (secrets.py)
+    old_salt: str = ""  # the previous intake secret's hash, while a rotation lasts
+    old_digest: str = ""
 
     @classmethod
     def parse(cls, text: str) -> ProviderConfig:
@@ -80,7 +84,8 @@ class ProviderConfig:
             raise ProviderConfigError(f"the configuration is a JSON object: {exc}") from exc
         if not isinstance(raw, dict):
             raise ProviderConfigError("the configuration is a JSON object")
-        unknown = set(raw) - {"url", "salt", "digest", "timeout", "connections", "token"}
+        unknown = set(raw) - {"url", "salt", "digest", "timeout", "connections", "token",
+                              "old_salt", "old_digest"}  # fmt: skip
         if unknown:
             raise ProviderConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
         try:
@@ -91,6 +96,8 @@ class ProviderConfig:
                 timeout=float(raw.get("timeout", 10.0)),
                 connections=int(raw.get("connections", 8)),
                 token=str(raw.get("token", "")),
+                old_salt=str(raw.get("old_salt", "")),
+                old_digest=str(raw.get("old_digest", "")),
             )
         except (TypeError, ValueError) as exc:
             raise ProviderConfigError(f"settings: {exc}") from exc
@@ -101,9 +108,11 @@ class ProviderConfig:
         parts = urlsplit(self.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ProviderConfigError("--url is the provider's http(s) URL for messages")
-        if len(self.salt) != 32 or len(self.digest) != 64 or not _hex(self.salt + self.digest):
+        if not _hashed(self.salt, self.digest):
             raise ProviderConfigError("the intake secret's hash is missing (add the connector "
                                       "with smscd connectors add http)")  # fmt: skip
+        if (self.old_salt or self.old_digest) and not _hashed(self.old_salt, self.old_digest):
+            raise ProviderConfigError("the previous intake secret's hash is not one")
         if not 0 < self.timeout <= 600:
             raise ProviderConfigError("--timeout is 0-600 seconds")
         if not 1 <= self.connections <= 1000:
@@ -114,13 +123,21 @@ class ProviderConfig:
             raise ProviderConfigError(str(exc)) from exc
 
     def to_json(self) -> str:
+        old = {"old_salt": self.old_salt, "old_digest": self.old_digest} if self.old_salt else {}
         return json.dumps({"url": self.url, "timeout": self.timeout,
                            "connections": self.connections, "token": self.token,
-                           "salt": self.salt, "digest": self.digest})  # fmt: skip
+                           "salt": self.salt, "digest": self.digest, **old})  # fmt: skip
 
     def accepts(self, secret: str) -> bool:
-        """Is ``secret`` the intake secret (constant time)?"""
-        return secrets.matches(self.salt, self.digest, secret)
+        """Is ``secret`` the intake secret, or the previous one while a rotation lasts
+        (constant time: both are compared whenever there are two)?"""
+        current = secrets.matches(self.salt, self.digest, secret)
+        old = bool(self.old_salt) and secrets.matches(self.old_salt, self.old_digest, secret)
+        return current or old
+
+
+def _hashed(salt: str, digest: str) -> bool:
+    return len(salt) == 32 and len(digest) == 64 and _hex(salt + digest)
 
 
 def _hex(text: str) -> bool:
