@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -41,6 +42,8 @@ from tests.delivery.provider_peer import (
     provider_server,
     remove_connector,
 )
+from tests.limits.conftest import limited_settings
+from tests.limits.harness import LiveApp, new_address
 from tests.sending import conftest as sending
 from tests.sending import network
 from tests.tariffs.helpers import add_plan, assign, zone
@@ -460,3 +463,35 @@ def test_near_contract_bodies_are_applied_or_refused_whole(backend, client, targ
     assert reply.status_code in (200, 400), reply.text
     if reply.status_code == 400:
         assert set(reply.json()) == {"error"}
+
+
+# -- address blocks --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def limited(backend: Any, clock: Any) -> Iterator[LiveApp]:
+    """The app with limits on (in memory): failed authorisations block an address."""
+    with LiveApp(limited_settings(backend.url), clock) as live:
+        yield live
+
+
+def post_from(live: LiveApp, address: str, name: str, secret: str) -> int:
+    async def post() -> int:
+        transport = httpx.ASGITransport(app=live.app, client=(address, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://smscd") as http:
+            reply = await http.post(f"/intake/{name}", json={},
+                                    headers={"authorization": f"Bearer {secret}"})  # fmt: skip
+        return reply.status_code
+
+    return live.run(post())
+
+
+def test_failed_secrets_block_the_address_as_failed_logins_do(
+    client, limited, provider, http_connector
+):
+    name, right = http_connector.name, http_connector.secret
+    address = new_address()
+    assert [post_from(limited, address, name, "wrong") for _ in range(5)] == [401] * 5
+    assert post_from(limited, address, name, "wrong") == 403
+    assert post_from(limited, address, name, right) == 403  # even with the secret
+    assert post_from(limited, new_address(), name, right) == 200
