@@ -25,12 +25,13 @@ from smscd.callbacks.tables import callbacks
 from smscd.cli.main import app as cli
 from smscd.delivery import intake as intake_module
 from smscd.delivery.connectors import secrets as stored_secrets
+from smscd.delivery.connectors.provider import parse_intake
 from smscd.history.tables import messages
 from smscd.incoming.tables import incoming
 from smscd.sending import senders
 from tests.api import call, call_json
 from tests.billing.helpers import NOW, add_payment
-from tests.conftest import TEST_PASSWORDS
+from tests.conftest import START, TEST_PASSWORDS
 from tests.delivery import provider_peer
 from tests.delivery.provider_peer import (
     PHONE,
@@ -363,6 +364,57 @@ def test_a_body_that_is_not_the_contract_is_400(client, provider, http_connector
                         **{"content-type": "application/x-www-form-urlencoded"})  # fmt: skip
     assert reply.status_code == 400
     assert reply.json() == {"error": error}
+
+
+def test_any_content_type_is_read_as_json(client, provider, http_connector):
+    reply = post_intake(client, http_connector.name, http_connector.secret, content=b"{}",
+                        **{"content-type": "text/plain"})  # fmt: skip
+    assert reply.status_code == 200
+
+
+def test_a_database_that_cannot_take_the_post_is_503_and_the_post_can_be_repeated(
+    backend, client, sender, provider, http_connector, monkeypatch
+):
+    int_id = submit(backend, client, sender)
+    intake = intake_of(client)
+
+    async def broken(receipts: Any) -> Any:
+        raise OSError("the database is gone")
+
+    monkeypatch.setattr(intake.sink, "receipts", broken)
+    body = receipt(f"p-{int_id}")
+    reply = post_intake(client, http_connector.name, http_connector.secret, body)
+    assert (reply.status_code, reply.json()) == (503, {"error": "try again later"})
+    monkeypatch.undo()
+    reply = post_intake(client, http_connector.name, http_connector.secret, body)
+    assert reply.json()["receipts"] == {"received": 1, "applied": 1}
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ({"at": 1_789_999_000}, 1_789_999_000),
+        ({"at": 1_789_999_000.9}, 1_789_999_000),
+        ({}, START),  # no time: now
+        ({"at": START + 300}, START + 300),
+        ({"at": START + 301}, START),  # too far ahead: now
+    ],
+)
+def test_a_receipts_time(item, expected):
+    body = json.dumps({"receipts": [{"id": "p", "status": "delivered", **item}]}).encode()
+    [found], _ = parse_intake("c", body, START)
+    assert found.at == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "phone"),
+    [("+7 (916) 123-45-67", "79161234567"), ("89161234567", "79161234567"),
+     ("4915112345678", "4915112345678"), ("7.916.123.45.67", "79161234567")],
+)  # fmt: skip
+def test_an_incoming_messages_phone_is_digits(given, phone):
+    body = {"messages": [{"from": given, "to": given, "text": "", "sent": START + 10}]}
+    _, [found] = parse_intake("c", json.dumps(body).encode(), START)
+    assert (found.phone, found.to, found.sent, found.at) == (phone, phone, START, START)
 
 
 def test_only_post_is_answered(client, provider, http_connector):

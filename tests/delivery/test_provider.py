@@ -101,7 +101,7 @@ def test_a_refusal_fails_the_message_with_the_mapped_err_and_refunds_it(
     assert len(provider.posts) == 1  # never sent again
 
 
-@pytest.mark.parametrize("code", [500, 502, 503, 408])
+@pytest.mark.parametrize("code", [500, 502, 503, 408, 302])
 def test_a_server_error_is_retried_with_backoff_then_delivered_once(
     backend, client, sender, clock, provider, http_connector, code
 ):
