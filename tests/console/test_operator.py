@@ -28,8 +28,14 @@ from tests.sending import network
 
 runner = CliRunner()
 ROOT = "/console/operator"
-PAGES = [f"{ROOT}/", f"{ROOT}/accounts", f"{ROOT}/tariffs", f"{ROOT}/connectors",
-         f"{ROOT}/queue", f"{ROOT}/blocks"]  # fmt: skip
+PAGES = [
+    f"{ROOT}/",
+    f"{ROOT}/accounts",
+    f"{ROOT}/tariffs",
+    f"{ROOT}/connectors",
+    f"{ROOT}/queue",
+    f"{ROOT}/blocks",
+]
 PLAN = (
     "zone,name,country,mcc,mnc,api,mass,mms,hlr,call\n"
     "RU-MTS,МТС,Россия,250,01,4.50,4.50,9.90,0.20,2.60\n"
@@ -95,9 +101,10 @@ def payments_of(backend: Any, account_id: int) -> list[Any]:
 def test_admin_create_through_the_cli_then_log_in(backend, client):
     login, password = f"cli_op_{secrets.token_hex(3)}", "s3cret-operator"
     result = runner.invoke(
-        admin_app, ["create", login, "--password-stdin", "--database", backend.url],
+        admin_app,
+        ["create", login, "--password-stdin", "--database", backend.url],
         input=f"{password}\n",
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     assert password not in result.output
     with backend.engine.connect() as conn:
@@ -165,8 +172,10 @@ def test_accounts_and_sub_clients_with_their_money(backend, client, make_account
     child = make_account(prefix="opchild", parent=parent.login)
     browser = visitor(client)
     token = operator_log_in(browser, login, password)
-    reply = browser.post(f"{ROOT}/account/topup", data={
-        "login": parent.login, "amount": "1234.56", "balance": "1", "csrf": token})  # fmt: skip
+    reply = browser.post(
+        f"{ROOT}/account/topup",
+        data={"login": parent.login, "amount": "1234.56", "balance": "1", "csrf": token},
+    )
     assert reply.status_code == 303
     listing = browser.get(f"{ROOT}/accounts", params={"q": "opparent"}).text
     assert parent.login in listing and "1234.56" in listing
@@ -194,9 +203,16 @@ def test_a_top_up_changes_the_balance_exactly_by_one_ledger_entry(
     browser = visitor(client)
     token = operator_log_in(browser, login, password)
     before = balance_of(backend, account.id)
-    reply = browser.post(f"{ROOT}/account/topup", data={
-        "login": account.login, "amount": amount, "balance": "1", "note": "invoice 7",
-        "csrf": token})  # fmt: skip
+    reply = browser.post(
+        f"{ROOT}/account/topup",
+        data={
+            "login": account.login,
+            "amount": amount,
+            "balance": "1",
+            "note": "invoice 7",
+            "csrf": token,
+        },
+    )
     assert reply.status_code == 303
     assert "done=topup" in reply.headers["location"]
     assert balance_of(backend, account.id) == before + hundredths
@@ -212,8 +228,10 @@ def test_a_top_up_of_the_second_balance(backend, client, make_account):
     account = make_account()
     browser = visitor(client)
     token = operator_log_in(browser, login, password)
-    browser.post(f"{ROOT}/account/topup",
-                 data={"login": account.login, "amount": "5", "balance": "2", "csrf": token})  # fmt: skip
+    browser.post(
+        f"{ROOT}/account/topup",
+        data={"login": account.login, "amount": "5", "balance": "2", "csrf": token},
+    )
     assert balance_of(backend, account.id, 2) == 500
     assert balance_of(backend, account.id, 1) == 0
 
@@ -224,8 +242,9 @@ def test_a_wrong_amount_changes_nothing(backend, client, make_account, amount):
     account = make_account()
     browser = visitor(client)
     token = operator_log_in(browser, login, password)
-    reply = browser.post(f"{ROOT}/account/topup",
-                         data={"login": account.login, "amount": amount, "csrf": token})  # fmt: skip
+    reply = browser.post(
+        f"{ROOT}/account/topup", data={"login": account.login, "amount": amount, "csrf": token}
+    )
     assert reply.status_code == 400
     assert 'role="alert"' in reply.text
     assert payments_of(backend, account.id) == []
@@ -236,8 +255,9 @@ def test_the_credit_limit_is_what_send_php_allows(backend, client, make_account)
     account = make_account()
     browser = visitor(client)
     token = operator_log_in(browser, login, password)
-    reply = browser.post(f"{ROOT}/account/credit",
-                         data={"login": account.login, "amount": "250.50", "csrf": token})  # fmt: skip
+    reply = browser.post(
+        f"{ROOT}/account/credit", data={"login": account.login, "amount": "250.50", "csrf": token}
+    )
     assert reply.status_code == 303
     page = browser.get(reply.headers["location"]).text
     assert "250.50" in page
@@ -246,8 +266,9 @@ def test_the_credit_limit_is_what_send_php_allows(backend, client, make_account)
     with backend.engine.connect() as conn:
         credit = conn.execute(select(accounts.c.credit).where(accounts.c.id == account.id))
         assert credit.scalar_one() == 25050
-    browser.post(f"{ROOT}/account/credit",
-                 data={"login": account.login, "amount": "0", "csrf": token})  # fmt: skip
+    browser.post(
+        f"{ROOT}/account/credit", data={"login": account.login, "amount": "0", "csrf": token}
+    )
     with backend.engine.connect() as conn:
         credit = conn.execute(select(accounts.c.credit).where(accounts.c.id == account.id))
         assert credit.scalar_one() == 0
@@ -258,19 +279,28 @@ def test_a_tariff_plan_is_imported_all_or_nothing(backend, client):
     browser = visitor(client)
     token = operator_log_in(browser, login, password)
     name = f"op-plan-{secrets.token_hex(3)}"
-    reply = browser.post(f"{ROOT}/tariffs/import", data={"plan": name, "csrf": token},
-                         files={"file": ("plan.csv", PLAN.encode("cp1251"), "text/csv")})  # fmt: skip
+    reply = browser.post(
+        f"{ROOT}/tariffs/import",
+        data={"plan": name, "csrf": token},
+        files={"file": ("plan.csv", PLAN.encode("cp1251"), "text/csv")},
+    )
     assert reply.status_code == 200, reply.text
     assert f"{name} (1)" in reply.text
     assert name in browser.get(f"{ROOT}/tariffs").text
     bad = PLAN.replace("2.60", "x")
-    refused = browser.post(f"{ROOT}/tariffs/import", data={"plan": f"{name}-bad", "csrf": token},
-                           files={"file": ("plan.csv", bad.encode(), "text/csv")})  # fmt: skip
+    refused = browser.post(
+        f"{ROOT}/tariffs/import",
+        data={"plan": f"{name}-bad", "csrf": token},
+        files={"file": ("plan.csv", bad.encode(), "text/csv")},
+    )
     assert refused.status_code == 400
     assert "line 2" in refused.text and "nothing imported" in refused.text
     assert f"{name}-bad" not in browser.get(f"{ROOT}/tariffs").text
-    empty = browser.post(f"{ROOT}/tariffs/import", data={"csrf": token},
-                         files={"file": ("plan.csv", b"", "text/csv")})  # fmt: skip
+    empty = browser.post(
+        f"{ROOT}/tariffs/import",
+        data={"csrf": token},
+        files={"file": ("plan.csv", b"", "text/csv")},
+    )
     assert empty.status_code == 400
 
 
@@ -292,8 +322,13 @@ def test_the_queue_and_the_connectors_show_the_backlog(backend, client, sender):
     operator_log_in(browser, login, password)
     network.deliver(client)  # nothing of earlier tests left waiting; the connector runs
     before = browser.get(f"{ROOT}/queue").text
-    reply = call_json(client, sender, path="/sys/send.php", phones="79161234567,79161234568",
-                      mes="queued for the operator")  # fmt: skip
+    reply = call_json(
+        client,
+        sender,
+        path="/sys/send.php",
+        phones="79161234567,79161234568",
+        mes="queued for the operator",
+    )
     assert reply["cnt"] == 2
     after = browser.get(f"{ROOT}/queue").text
     assert queued(after, "queued") == queued(before, "queued") + 2
@@ -342,8 +377,9 @@ def test_an_account_session_never_opens_an_operator_page(backend, client, make_a
         assert page.status_code == 303, path
         assert page.headers["location"] == f"{ROOT}/login"
     # Its CSRF token and cookie post nothing either.
-    reply = browser.post(f"{ROOT}/account/topup",
-                         data={"login": account.login, "amount": "100", "csrf": token})  # fmt: skip
+    reply = browser.post(
+        f"{ROOT}/account/topup", data={"login": account.login, "amount": "100", "csrf": token}
+    )
     assert reply.headers["location"] == f"{ROOT}/login"
     assert balance_of(backend, account.id) == before
     # The account's session cookie, sent as the operator's, is not an operator session.
@@ -398,11 +434,13 @@ def test_wrong_operator_passwords_block_the_address_like_the_apis(backend, make_
     with TestClient(app, client=(address, 50000), follow_redirects=False) as guessing:
         token = csrf(guessing.get(f"{ROOT}/login").text)
         for wrong in (password + "x", "", "nope", password.upper()):
-            reply = guessing.post(f"{ROOT}/login",
-                                  data={"login": login, "password": wrong, "csrf": token})  # fmt: skip
+            reply = guessing.post(
+                f"{ROOT}/login", data={"login": login, "password": wrong, "csrf": token}
+            )
             assert reply.status_code == 401
-        unknown = guessing.post(f"{ROOT}/login",
-                                data={"login": "no-such-op", "password": "x", "csrf": token})  # fmt: skip
+        unknown = guessing.post(
+            f"{ROOT}/login", data={"login": "no-such-op", "password": "x", "csrf": token}
+        )
         assert unknown.status_code == 401  # the same answer as a wrong password
         right = {"login": login, "password": password, "csrf": token}
         assert guessing.post(f"{ROOT}/login", data=right).status_code == 429
@@ -415,8 +453,9 @@ def test_wrong_operator_passwords_block_the_address_like_the_apis(backend, make_
         admin_token = operator_log_in(admin, login, password)
         blocks = admin.get(f"{ROOT}/blocks").text
         assert f"<td>{address}</td>" in blocks
-        lifted = admin.post(f"{ROOT}/blocks/unblock",
-                            data={"address": address, "csrf": admin_token})  # fmt: skip
+        lifted = admin.post(
+            f"{ROOT}/blocks/unblock", data={"address": address, "csrf": admin_token}
+        )
         assert lifted.status_code == 200 and f"{address}" in lifted.text
         clock.now += 1  # workers look for unblock requests every second (limits/backend.py)
         assert f"<td>{address}</td>" not in admin.get(f"{ROOT}/blocks").text
