@@ -19,6 +19,7 @@ from smscd.app import create_app
 from smscd.billing.tables import PAYMENT, ledger, ledger_balances
 from smscd.cli.admin import admin_app
 from smscd.console.endpoint import mount
+from smscd.db.engine import sync_engine
 from tests.api import call_json
 from tests.conftest import START, TEST_PASSWORDS, FakeClock
 from tests.console.browser import csrf, log_in, visitor
@@ -476,3 +477,34 @@ def test_the_operator_pages_follow_the_browsers_language(backend, client):
     assert 'lang="en"' in english and "Delivery queue" in english
     russian = browser.get(f"{ROOT}/", headers={"accept-language": "ru"}).text
     assert "Очередь доставки" in russian
+
+
+def test_admin_create_asks_for_the_password_on_a_terminal(backend, client, monkeypatch):
+    from smscd.cli import common
+
+    monkeypatch.setattr(common, "interactive", lambda: True)
+    login = f"ask_op_{secrets.token_hex(3)}"
+    result = runner.invoke(
+        admin_app, ["create", login, "--database", backend.url], input="t3rm pw\nt3rm pw\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "t3rm" not in result.output  # hidden
+    operator_log_in(visitor(client), login, "t3rm pw")
+    mismatch = runner.invoke(
+        admin_app, ["create", f"{login}2", "--database", backend.url], input="one\ntwo\n"
+    )
+    assert mismatch.exit_code != 0
+
+
+def test_the_demo_has_an_operator(tmp_path, monkeypatch):
+    from smscd.cli.main import app as cli
+
+    monkeypatch.setenv("SMSCD_ARGON2_TIME_COST", "1")
+    monkeypatch.setenv("SMSCD_ARGON2_MEMORY_KIB", "64")
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    seeded = runner.invoke(cli, ["seed-demo", "--database", url, "--messages", "50"])
+    assert seeded.exit_code == 0, seeded.output
+    engine = sync_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(select(operators.c.login)).scalars().all() == ["admin"]
+    engine.dispose()

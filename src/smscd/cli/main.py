@@ -367,5 +367,9 @@ def demo(
         f"\nThe web console: http://127.0.0.1:{port}/console/ (demo / demo, demo2 / demo2)",
         highlight=False,
     )
+    console.print(
+        f"The operator pages: http://127.0.0.1:{port}/console/operator/ (admin / admin)",
+        highlight=False,
+    )
     console.print()
     _serve(settings)
