@@ -110,12 +110,16 @@ class OperatorLogins:
 
     def __init__(self, passwords: Passwords) -> None:
         self._passwords = passwords
-        self._decoy = passwords.decoy()
+        self._decoy: str | None = None
 
     async def verify(self, db: Reads, login: str, password: str) -> Operator | None:
+        loop = asyncio.get_running_loop()
+        if self._decoy is None:
+            # Made on the first login of the worker, known login or not (so that it tells
+            # nothing either), in a thread: argon2 never runs on the event loop.
+            self._decoy = await loop.run_in_executor(None, self._passwords.decoy)
         row = await db.fetch_one(BY_LOGIN, [login]) if login and len(login) <= 64 else None
         stored = str(row[2]) if row is not None else self._decoy
-        loop = asyncio.get_running_loop()
         matched = await loop.run_in_executor(None, self._passwords.verify, stored, password)
         if row is None or not matched:
             return None

@@ -108,7 +108,7 @@ class OperatorPages:
         return services
 
     def logins(self) -> OperatorLogins:
-        if self._logins is None:  # made once per worker (its decoy hash costs one argon2)
+        if self._logins is None:  # one per worker
             settings = self.services().settings
             self._logins = OperatorLogins(
                 Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
