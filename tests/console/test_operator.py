@@ -508,3 +508,20 @@ def test_the_demo_has_an_operator(tmp_path, monkeypatch):
     with engine.connect() as conn:
         assert conn.execute(select(operators.c.login)).scalars().all() == ["admin"]
     engine.dispose()
+
+
+def test_every_word_the_operator_pages_use_exists_in_both_languages():
+    from pathlib import Path
+
+    from smscd.console.words import OPERATOR_WORDS, operator_words
+
+    assert set(OPERATOR_WORDS["en"]) == set(OPERATOR_WORDS["ru"])
+    templates = Path(mount.__code__.co_filename).parent / "templates" / "operator"
+    used = set()
+    for template in templates.glob("*.html"):
+        used |= set(re.findall(r"\bw\.(\w+)", template.read_text()))
+    # Chosen by state or outcome: w['op_' ~ ...].
+    used |= {f"op_{state}" for state in ("queued", "sending", "submitted", "failed", "expired")}
+    used |= {"op_done_topup", "op_done_credit"}
+    for language in ("en", "ru"):
+        assert used - set(operator_words(language)) == set(), language
