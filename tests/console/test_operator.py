@@ -525,3 +525,38 @@ def test_every_word_the_operator_pages_use_exists_in_both_languages():
     used |= {"op_done_topup", "op_done_credit"}
     for language in ("en", "ru"):
         assert used - set(operator_words(language)) == set(), language
+
+
+def test_every_operator_login_costs_one_argon2_verification(backend):
+    """An unknown login is verified against a decoy: its refusal takes what a wrong
+    password's takes (docs/security.md), with no timed assertion."""
+    import asyncio
+
+    from smscd.accounts.operators import OperatorLogins
+    from smscd.db.connect import open_database
+
+    login, password = make_operator(backend)
+    verified: list[str] = []
+
+    class Counting(type(TEST_PASSWORDS)):  # type: ignore[misc]
+        def verify(self, stored: str, psw: str) -> bool:
+            verified.append(stored)
+            return super().verify(stored, psw)
+
+    async def attempts() -> list[Any]:
+        db = await open_database(backend.url, 1, 1)
+        try:
+            logins = OperatorLogins(Counting(time_cost=1, memory_kib=64))
+            return [
+                await logins.verify(db, name, psw)
+                for name, psw in [("no-such-op", "x"), (login, "wrong"), (login, password),
+                                  ("", "x"), ("x" * 200, "x")]
+            ]  # fmt: skip
+        finally:
+            await db.stop()
+
+    found = asyncio.run(attempts())
+    assert [f is not None for f in found] == [False, False, True, False, False]
+    assert found[2].login == login
+    assert len(verified) == 5  # one each, whatever was wrong
+    assert all(stored.startswith("$argon2id$") for stored in verified)
