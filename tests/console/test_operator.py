@@ -10,11 +10,14 @@ import secrets
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from smscd.accounts.operators import create_operator, operator_sessions, operators
+from smscd.accounts.service import NewAccount, create_account
 from smscd.app import create_app
 from smscd.billing.tables import PAYMENT, ledger, ledger_balances
 from smscd.cli.admin import admin_app
@@ -560,3 +563,38 @@ def test_every_operator_login_costs_one_argon2_verification(backend):
     assert found[2].login == login
     assert len(verified) == 5  # one each, whatever was wrong
     assert all(stored.startswith("$argon2id$") for stored in verified)
+
+
+@pytest.fixture(scope="session")
+def hostile_operator(backend, client):
+    """One operator, logged in once, for the hostile-input examples."""
+    login, password = make_operator(backend)
+    account = f"hostile_{secrets.token_hex(4)}"
+    with backend.engine.begin() as conn:
+        create_account(conn, NewAccount(account, "pw"), TEST_PASSWORDS)
+    browser = visitor(client)
+    return browser, operator_log_in(browser, login, password), account
+
+
+FIELD = st.text(alphabet=st.characters(codec="utf-8"), max_size=80) | st.sampled_from(
+    ["0", "-1", "1e999", "NaN", "%", "_", "'; DROP TABLE accounts; --", "10.0.0.1", "::1/64"]
+)
+
+
+@settings(
+    max_examples=40, deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)  # fmt: skip
+@given(login=FIELD, amount=FIELD, balance=FIELD, note=FIELD, address=FIELD)
+def test_no_form_input_is_a_server_error(hostile_operator, login, amount, balance, note, address):
+    browser, token, account = hostile_operator
+    for path, data in [
+        ("/account/topup", {"login": login, "amount": amount, "balance": balance, "note": note}),
+        ("/account/topup", {"login": account, "amount": amount, "note": note}),
+        ("/account/credit", {"login": account, "amount": amount}),
+        ("/blocks/unblock", {"address": address}),
+    ]:
+        reply = browser.post(f"{ROOT}{path}", data={**data, "csrf": token})
+        assert reply.status_code in (200, 303, 400, 404), (path, reply.text)
+    for path, params in [("/accounts", {"q": login}), ("/account", {"login": login})]:
+        assert browser.get(f"{ROOT}{path}", params=params).status_code in (200, 404)
