@@ -97,6 +97,7 @@ def test_cli_commands():
         "account topup",
         "admin create",
         "admin list",
+        "admin passwd",
         "admin remove",
         "apikey create",
         "apikey list",

@@ -129,6 +129,20 @@ def test_admin_create_through_the_cli_then_log_in(backend, client):
     operator_log_in(browser, login, password)
     home = browser.get(f"{ROOT}/")
     assert login in home.text
+    # A new password: the old one no longer works, and its sessions end.
+    changed = runner.invoke(
+        admin_app, ["passwd", login, "--password-stdin", "--database", backend.url],
+        input="n3w-password\n",
+    )  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    assert browser.get(f"{ROOT}/").headers["location"] == f"{ROOT}/login"
+    old = visitor(client)
+    page = old.get(f"{ROOT}/login")
+    wrong = old.post(
+        f"{ROOT}/login", data={"login": login, "password": password, "csrf": csrf(page.text)}
+    )
+    assert wrong.status_code == 401
+    operator_log_in(browser, login, "n3w-password")
     # Removed: its session ends at once.
     removed = runner.invoke(admin_app, ["remove", login, "--database", backend.url])
     assert removed.exit_code == 0, removed.output

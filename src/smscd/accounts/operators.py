@@ -25,6 +25,7 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    update,
 )
 
 from smscd.accounts.passwords import Passwords
@@ -93,6 +94,23 @@ def list_operators(conn: Connection) -> list[dict[str, object]]:
         select(operators.c.login, operators.c.created_at).order_by(operators.c.login)
     )
     return [dict(row._mapping) for row in rows]
+
+
+def set_operator_password(
+    conn: Connection, login: str, password: str, passwords: Passwords
+) -> None:
+    """A new password for an operator; its sessions end (whoever held them must log in
+    with the new one)."""
+    if not password:
+        raise OperatorError("the password must not be empty")
+    found = conn.execute(select(operators.c.id).where(operators.c.login == login)).scalar()
+    if found is None:
+        raise OperatorError(f"no operator {login!r}")
+    conn.execute(
+        update(operators).where(operators.c.id == found)
+        .values(password_hash=passwords.hash(password))
+    )  # fmt: skip
+    conn.execute(delete(operator_sessions).where(operator_sessions.c.operator_id == found))
 
 
 def remove_operator(conn: Connection, login: str) -> None:

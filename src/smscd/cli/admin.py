@@ -38,6 +38,22 @@ def admin_create(
     console.print(f"operator {login} created")
 
 
+@admin_app.command("passwd")
+def admin_passwd(
+    login: str,
+    password: PasswordOption = None,
+    password_stdin: PasswordStdinOption = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Change an operator's password; its sessions end. Without --password or
+    --password-stdin, the new password is asked for on the terminal."""
+    secret = password_of(password, password_stdin)
+    with command_database(database) as (settings, engine), engine.begin() as conn:
+        passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_kib)
+        operators.set_operator_password(conn, login, secret, passwords)
+    console.print(f"password of operator {login} changed")
+
+
 @admin_app.command("list")
 def admin_list(database: DatabaseOption = None) -> None:
     """List the operators."""
