@@ -128,8 +128,11 @@ class MemoryBackend(Backend):
         """This process's blocks (another worker's are its own: one process, one view)."""
         found = []
         for subject in list(self._blocks):
-            if await self.blocked(subject, now):  # an unblock request lifts it here too
-                found.append((subject, self._blocks[subject].until))
+            if not await self.blocked(subject, now):  # an unblock request lifts it here too
+                continue
+            block = self._blocks.get(subject)  # (another request may have lifted it since)
+            if block is not None:
+                found.append((subject, block.until))
             if len(found) >= BLOCKS_LISTED:
                 break
         return sorted(found)
