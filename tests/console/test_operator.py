@@ -200,6 +200,8 @@ def test_accounts_and_sub_clients_with_their_money(backend, client, make_account
     assert child.login not in listing  # the filter is a login prefix
     page = browser.get(f"{ROOT}/account", params={"login": parent.login}).text
     assert child.login in page  # its sub-clients
+    assert unlabelled(page) == []
+    assert f"{ROOT}/account?login={child.login}" in links(page)
     assert "1234.56" in page
     child_page = browser.get(f"{ROOT}/account", params={"login": child.login}).text
     assert parent.login in child_page
