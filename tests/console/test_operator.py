@@ -614,3 +614,7 @@ def test_no_form_input_is_a_server_error(hostile_operator, login, amount, balanc
         assert reply.status_code in (200, 303, 400, 404), (path, reply.text)
     for path, params in [("/accounts", {"q": login}), ("/account", {"login": login})]:
         assert browser.get(f"{ROOT}{path}", params=params).status_code in (200, 404)
+    stranger = visitor(browser)
+    form = csrf(stranger.get(f"{ROOT}/login").text)
+    reply = stranger.post(f"{ROOT}/login", data={"login": login, "password": note, "csrf": form})
+    assert reply.status_code in (400, 401), reply.text

@@ -136,7 +136,8 @@ class OperatorLogins:
             # Made on the first login of the worker, known login or not (so that it tells
             # nothing either), in a thread: argon2 never runs on the event loop.
             self._decoy = await loop.run_in_executor(None, self._passwords.decoy)
-        row = await db.fetch_one(BY_LOGIN, [login]) if login and len(login) <= 64 else None
+        findable = login and len(login) <= 64 and "\x00" not in login  # as no login is
+        row = await db.fetch_one(BY_LOGIN, [login]) if findable else None
         stored = str(row[2]) if row is not None else self._decoy
         matched = await loop.run_in_executor(None, self._passwords.verify, stored, password)
         if row is None or not matched:

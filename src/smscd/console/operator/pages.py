@@ -32,7 +32,7 @@ from smscd.console.operator.sessions import OperatorSession
 from smscd.console.sessions import same
 from smscd.console.words import browser_language, operator_words
 from smscd.db.engine import sync_engine
-from smscd.errors import AdminError, ApiError, IpBlockedError
+from smscd.errors import AdminError, ApiError, IpBlockedError, ParametersError
 from smscd.http.context import Services
 from smscd.http.endpoint import Running, body_pairs
 from smscd.limits.blocks import unblock_async
@@ -66,6 +66,12 @@ def _account(row: Any) -> dict[str, Any]:
         "balance": money.to_text(int(row[5])), "balance2": money.to_text(int(row[6])),
         "subclients": int(row[7]),
     }  # fmt: skip
+
+
+def _param(request: Request, name: str) -> str:
+    """A query parameter's text; '' for one with a NUL (no login has one)."""
+    value = request.query_params.get(name, "")
+    return "" if "\x00" in value else value
 
 
 def _like_prefix(text: str) -> str:
@@ -134,11 +140,17 @@ class OperatorPages:
                            login=session.operator.login, section=section, **context)  # fmt: skip
 
     async def fields(self, request: Request) -> dict[str, bytes]:
+        """A form's fields; error 1 (a 400 here) past the API's body limits, or for a NUL
+        in a text field (PostgreSQL cannot store one; no login, amount or address has
+        one). The file of a tariff import is bytes, checked by its reader."""
         services = self.services()
         pairs = await body_pairs(request, services.max_body_bytes, services.settings.max_params)
         found: dict[str, bytes] = {}
         for name, value in pairs:
-            found.setdefault(name.decode("utf-8", "replace"), value)
+            key = name.decode("utf-8", "replace")
+            if key != "file" and b"\x00" in value:
+                raise ParametersError("a NUL character in a form field")
+            found.setdefault(key, value)
         return found
 
     async def posted(
@@ -239,7 +251,7 @@ class OperatorPages:
         session = await self.session(request)
         if session is None:
             return RedirectResponse(LOGIN, 303)
-        search = request.query_params.get("q", "").strip()[:64]
+        search = _param(request, "q").strip()[:64]
         rows = await self.services().db.fetch_all(
             q.ACCOUNTS, [_like_prefix(search), ACCOUNTS_SHOWN + 1]
         )
@@ -251,7 +263,7 @@ class OperatorPages:
         session = await self.session(request)
         if session is None:
             return RedirectResponse(LOGIN, 303)
-        return await self._account_page(request, session, request.query_params.get("login", ""))
+        return await self._account_page(request, session, _param(request, "login"))
 
     async def _account_page(
         self, request: Request, session: OperatorSession, login: str, status: int = 200,
