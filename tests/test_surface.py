@@ -62,6 +62,7 @@ def test_console_route_table():
         ("/send/status", ("GET", "HEAD")),
         ("/", ("GET", "HEAD")),
         ("/static", ()),
+        ("/operator", ()),
     ]
 
 
@@ -94,6 +95,10 @@ def test_cli_commands():
         "account set-credit",
         "account set-ips",
         "account topup",
+        "admin create",
+        "admin list",
+        "admin passwd",
+        "admin remove",
         "apikey create",
         "apikey list",
         "apikey revoke",

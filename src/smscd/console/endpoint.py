@@ -10,6 +10,8 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from smscd.console.operator.endpoint import router as operator_router
+from smscd.console.operator.pages import ConnectorsHealth
 from smscd.console.pages import Console
 from smscd.http.endpoint import Running
 
@@ -49,7 +51,7 @@ class SecurityHeaders:
         await self._app(scope, receive, with_headers)
 
 
-def mount(running: Running) -> Mount:
+def mount(running: Running, connectors: ConnectorsHealth = dict) -> Mount:
     console = Console(running)
     return Mount(
         "/console",
@@ -68,6 +70,8 @@ def mount(running: Running) -> Mount:
                     Route("/send/status", console.send_status, methods=["GET"]),
                     Route("/", console.login_form, methods=["GET"]),
                     Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+                    # The operator's pages (console/operator/; docs/console.md).
+                    Mount("/operator", app=operator_router(running, connectors)),
                 ]
             )
         ),
