@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -91,43 +91,48 @@ def server(backend, tmp_path, network) -> Iterator[str]:
             print(*running.output, sep="")  # shown when the test fails
 
 
-def reached(network: Peer, phone: str) -> list[dict[str, Any]]:
-    """What reached the network for ``phone``, in order."""
-    return [s for s in network.stats()["received"] if s["to"] == phone]
+@pytest.fixture
+def reached(network) -> Callable[[str], list[dict[str, Any]]]:
+    """What reached the network for a phone during this test, in order (the network, one for
+    the module, counts every test's messages)."""
+    earlier = len(network.stats()["received"])
+    return lambda phone: [s for s in network.stats()["received"][earlier:] if s["to"] == phone]
 
 
-def test_a_message_through_jasmin_is_delivered_by_its_receipt(server, network):
+def test_a_message_through_jasmin_is_delivered_by_its_receipt(server, reached):
     phone = "79161230001"
     send(server, phone, "Hello through Jasmin", 1)
     wait_for(lambda: status(server, phone, 1) == (1, 0), "status 1 from Jasmin's receipt")
-    [sub] = reached(network, phone)
+    [sub] = reached(phone)
     assert (sub["text"], sub["dc"], sub["from"]) == ("Hello through Jasmin", 0, "SMSC.RU")
+    assert sub["registered"] == 1  # smscd asked Jasmin for a receipt, Jasmin the network
 
 
 @pytest.mark.parametrize(
     ("text", "coding", "parts"),
     [("Long GSM text with € and [brackets] " * 12, 0, 4), ("Длинное сообщение " * 12, 8, 4)],
 )
-def test_long_messages_reach_the_network_in_parts_and_are_delivered(server, network, text,
+def test_long_messages_reach_the_network_in_parts_and_are_delivered(server, reached, text,
                                                                     coding, parts):  # fmt: skip
     phone = f"7916123{coding:04d}"
     send(server, phone, text, 2)
     wait_for(lambda: status(server, phone, 2) == (1, 0), "status 1 after every part's receipt")
-    received = reached(network, phone)
+    received = reached(phone)
     assert len(received) == parts
     assert {s["dc"] for s in received} == {coding}
+    assert all(s["esm"] & 0x40 for s in received)  # UDHI: Jasmin passed the UDH through
     headers = [bytes.fromhex(s["udh"][0]) for s in received]
     assert sorted(h[-1] for h in headers) == list(range(1, parts + 1))
     ordered = sorted(received, key=lambda s: bytes.fromhex(s["udh"][0])[-1])
     assert "".join(s["text"] for s in ordered) == text
 
 
-def test_an_undeliverable_receipt_comes_back_through_jasmin(server, network):
+def test_an_undeliverable_receipt_comes_back_through_jasmin(server, network, reached):
     phone = "79161230002"
     network.mode(stat="UNDELIV", err="001")
     send(server, phone, "Nobody", 3)
-    wait_for(lambda: status(server, phone, 3)[0] == 20, "status 20 from Jasmin's receipt")
-    assert len(reached(network, phone)) == 1
+    wait_for(lambda: status(server, phone, 3) == (20, 1), "status 20, err 1 from the receipt")
+    assert len(reached(phone)) == 1
 
 
 @pytest.mark.parametrize("parts", [1, 3])
