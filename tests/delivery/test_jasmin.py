@@ -92,6 +92,16 @@ def server(backend, tmp_path, network) -> Iterator[str]:
 
 
 @pytest.fixture
+def console(network) -> Iterator[Jcli]:
+    """jCli, for a test that changes smscd's user at Jasmin; the user is provisioned afresh
+    afterwards."""
+    host, port = address("SMSCD_TEST_JASMIN_JCLI")
+    with Jcli(host, port, "jcliadmin", "jclipwd") as found:
+        yield found
+        provision(found, network)
+
+
+@pytest.fixture
 def reached(network) -> Callable[[str], list[dict[str, Any]]]:
     """What reached the network for a phone during this test, in order (the network, one for
     the module, counts every test's messages)."""
@@ -148,3 +158,24 @@ def test_an_incoming_message_from_the_network_lands_in_get_answers(server, netwo
     assert [(a["phone"], a["message"], a["to_phone"]) for a in answers] == [
         ("79035550000", text, NUMBER)
     ]
+
+
+def test_jasmins_throttling_slows_smscd_down_and_loses_nothing(server, console, reached):
+    # Jasmin answers ESME_RTHROTTLED to a user's submit_sm that come faster than its quota.
+    console.add(f"user -u {SYSTEM_ID}", {"mt_messaging_cred quota smpps_throughput": 10})
+    phones = [f"7916300{n:04d}" for n in range(20)]
+    send(server, ",".join(phones), "Burst", 5)
+    for phone in phones:
+        wait_for(lambda phone=phone: status(server, phone, 5) == (1, 0), f"{phone} delivered")
+    assert sorted(s["to"] for p in phones for s in reached(p)) == phones  # each exactly once
+    [counted] = [line for line in console.run(f"stats --user {SYSTEM_ID}").splitlines()
+                 if "throttling_error_count" in line]  # fmt: skip
+    assert int(counted.split()[-1]) > 0  # Jasmin did throttle
+
+
+def test_a_destination_jasmin_refuses_fails_the_message_with_its_err(server, console, reached):
+    # A user's destination filter: Jasmin answers ESME_RINVDSTADR, permanent, err 249.
+    console.add(f"user -u {SYSTEM_ID}", {"mt_messaging_cred valuefilter dst_addr": "^7916.*"})
+    send(server, "79261234567", "Not here", 6)
+    wait_for(lambda: status(server, "79261234567", 6) == (20, 249), "status 20, err 249")
+    assert reached("79261234567") == []
