@@ -40,23 +40,29 @@ def address(variable: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def provision(console: Jcli, peer: Peer) -> None:
-    """A user for smscd, the peer as Jasmin's upstream (an SMPP client connector), every MT
-    message routed to it and every MO message to smscd's bind. Idempotent: what an earlier
-    run left is removed first."""
-    for leftover in ("mtrouter -f", "morouter -f", "smppccm -0 peer", "smppccm -r peer",
-                     f"user -r {SYSTEM_ID}", "group -r smscd"):  # fmt: skip
+def provision(console: Jcli) -> None:
+    """A user for smscd, every MT message routed to the peer's connector and every MO
+    message to smscd's bind. Idempotent: what an earlier run or test left is removed."""
+    for leftover in ("mtrouter -f", "morouter -f", f"user -r {SYSTEM_ID}", "group -r smscd"):
         console.run(leftover)
     console.add("group -a", {"gid": "smscd"})
     console.add("user -a", {"username": SYSTEM_ID, "password": PASSWORD, "gid": "smscd",
                             "uid": SYSTEM_ID})  # fmt: skip
+    console.add("mtrouter -a", {"type": "DefaultRoute", "connector": "smppc(peer)", "rate": 0})
+    console.add("morouter -a", {"type": "DefaultRoute", "connector": f"smpps({SYSTEM_ID})"})
+
+
+def connect(console: Jcli, peer: Peer) -> None:
+    """The peer as Jasmin's upstream: an SMPP client connector, started. Once a module: a
+    connector started again takes Jasmin's not-ready delays (30 s and more) to carry
+    messages."""
+    for leftover in ("smppccm -0 peer", "smppccm -r peer"):
+        console.run(leftover)
     # submit_throughput 0: no cap (Jasmin's default is 1 a second).
     console.add("smppccm -a", {"cid": "peer", "host": "127.0.0.1", "port": peer.port,
                                "username": "jasmin", "password": "peer-pw",
                                "submit_throughput": 0, "con_fail_delay": 1,
                                "con_loss_delay": 1})  # fmt: skip
-    console.add("mtrouter -a", {"type": "DefaultRoute", "connector": "smppc(peer)", "rate": 0})
-    console.add("morouter -a", {"type": "DefaultRoute", "connector": f"smpps({SYSTEM_ID})"})
     answer = console.run("smppccm -1 peer")
     if "Successfully" not in answer:
         raise JcliError(f"smppccm -1 peer: {answer}")
@@ -72,7 +78,8 @@ def network() -> Iterator[Peer]:
         except OSError as exc:
             pytest.fail(f"Jasmin's jCli at {host}:{port} cannot be reached: {exc}")
         with console:
-            provision(console, peer)
+            connect(console, peer)
+            provision(console)
         wait_for(lambda: peer.stats()["binds"] >= 1, "Jasmin to bind to the peer")
         yield peer
 
@@ -98,7 +105,7 @@ def console(network) -> Iterator[Jcli]:
     host, port = address("SMSCD_TEST_JASMIN_JCLI")
     with Jcli(host, port, "jcliadmin", "jclipwd") as found:
         yield found
-        provision(found, network)
+        provision(found)
 
 
 @pytest.fixture
