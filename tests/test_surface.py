@@ -76,6 +76,7 @@ def test_console_route_table():
         ("/settings/callback", ("POST",)),
         ("/", ("GET", "HEAD")),
         ("/static", ()),
+        ("/operator", ()),
     ]
 
 
@@ -108,6 +109,10 @@ def test_cli_commands():
         "account set-credit",
         "account set-ips",
         "account topup",
+        "admin create",
+        "admin list",
+        "admin passwd",
+        "admin remove",
         "apikey create",
         "apikey list",
         "apikey revoke",
@@ -115,6 +120,7 @@ def test_cli_commands():
         "connectors list",
         "connectors remove",
         "connectors rules",
+        "connectors secret",
         "db upgrade",
         "demo",
         "ip unblock",

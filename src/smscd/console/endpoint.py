@@ -12,6 +12,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smscd.console.account import AccountPages
 from smscd.console.bulk import BulkSend
+from smscd.console.operator.endpoint import router as operator_router
+from smscd.console.operator.pages import ConnectorsHealth
 from smscd.console.pages import Console
 from smscd.http.endpoint import Running
 
@@ -51,7 +53,7 @@ class SecurityHeaders:
         await self._app(scope, receive, with_headers)
 
 
-def mount(running: Running) -> Mount:
+def mount(running: Running, connectors: ConnectorsHealth = dict) -> Mount:
     console = Console(running)
     mine = AccountPages(console)
     bulk = BulkSend(console)
@@ -86,6 +88,8 @@ def mount(running: Running) -> Mount:
                     Route("/settings/callback", mine.save_callback, methods=["POST"]),
                     Route("/", console.login_form, methods=["GET"]),
                     Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+                    # The operator's pages (console/operator/; docs/console.md).
+                    Mount("/operator", app=operator_router(running, connectors)),
                 ]
             )
         ),
