@@ -12,9 +12,14 @@ import pytest
 from sqlalchemy import select
 
 from smscd.accounts.tables import accounts
+from tests.accounts import test_account_notices as notices
 from tests.api import call, call_json
 from tests.console.browser import log_in, visitor
 from tests.links.helpers import code_of, follow, get_link
+
+# PostgreSQL with the account cache on (tests/accounts/test_account_notices.py's fixtures).
+server, postgres = notices.server, notices.postgres
+a_change_is_heard, balance = notices.a_change_is_heard, notices.balance
 
 KEY = re.compile(r'id="new-key" readonly value="([0-9a-f]{40})"')
 SECRET = re.compile(r'id="secret" readonly value="([^"]+)"')
@@ -310,3 +315,27 @@ def test_every_field_of_every_page_has_a_label(client, sender):
         assert fields.unlabelled() == [], name
         assert f'<a href="/console/{name.split("/")[-1]}"' in page or "/" not in name, name
         assert "<script>" not in page and " style=" not in page, name
+
+
+def test_with_the_account_cache_a_console_change_reaches_the_api_once_heard(server, make_account):
+    """PostgreSQL's account cache (accounts/cache.py) drops the account when the console's
+    revoke or settings change commits (migration 0018's notices)."""
+    account = make_account()
+    assert balance(server, apikey=account.key) == "0.00"
+    assert balance(server, login=account.login, psw=account.password) == "0.00"
+    browser, token = logged_in(server, account)
+    key_id = re.search(
+        rf'name="id" value="(\d+)">\s*<button type="submit" aria-label="[^"]+ {account.key[:12]}"',
+        browser.get("/console/keys").text,
+    )
+    assert key_id is not None
+    a_change_is_heard(server, lambda: browser.post(
+        "/console/keys/revoke", data={"id": key_id.group(1), "csrf": token}))  # fmt: skip
+    assert balance(server, apikey=account.key).startswith("ERROR = 2")
+    settings = {"allowed_ips": "127.0.0.1", "timezone": "Europe/Moscow", "language": "ru"}
+    a_change_is_heard(server, lambda: browser.post(
+        "/console/settings", data={**settings, "csrf": token}))  # fmt: skip
+    elsewhere = visitor(server, "192.0.2.9")
+    reply = elsewhere.get("/sys/balance.php",
+                          params={"login": account.login, "psw": account.password})  # fmt: skip
+    assert reply.text.startswith("ERROR = 2")

@@ -54,7 +54,8 @@ async def create_key(db: Database, account_id: int, now: float) -> str:
 
 async def revoke_key(db: Database, account_id: int, key_id: int, now: float) -> bool:
     """Revoke the account's key ``key_id``; False when it has no such live key. The API
-    refuses it from the next request (auth.py reads keys unrevoked, uncached)."""
+    refuses it from the next request; with PostgreSQL's account cache, once the workers
+    hear the commit's notice (migration 0018, accounts/cache.py)."""
     async with db.transaction() as tx:
         return bool(await tx.execute(q.REVOKE_KEY, [int(now), key_id, account_id]))
 
