@@ -140,7 +140,8 @@ class Authenticator:
             if cached is not None:
                 return cached
         generation = accounts.generation if accounts is not None else 0
-        rows = await self._db.fetch_point(q.ACCOUNT_BY_LOGIN, (login,))
+        # No login holds a NUL (service.py refuses one), and PostgreSQL refuses it in text.
+        rows = [] if "\x00" in login else await self._db.fetch_point(q.ACCOUNT_BY_LOGIN, (login,))
         if not rows:
             # As slow as a wrong password: a quicker refusal would tell which logins exist.
             await self._verify_once(self._token("", login, psw), self._decoy, psw)
