@@ -6,6 +6,10 @@
 // err: "000", throttle: N (answer the next N submit_sm with ESME_RTHROTTLED),
 // status: S (answer every submit_sm with command_status S; 0 to stop), drop_after: N
 // (close every connection after N more submit_sm, unanswered)}.
+//
+// Like a real SMSC, it keeps every receipt until its deliver_sm_resp comes: one whose
+// connection went first is sent again on the next bind that can receive (SMPP 3.4 leaves
+// the retrying of a deliver_sm to the SMSC), so a dropped link loses no receipt.
 'use strict';
 const smpp = require('smpp');
 const http = require('http');
@@ -13,9 +17,10 @@ const http = require('http');
 const mode = {receipts: 'after', stat: 'DELIVRD', err: '000', throttle: 0, status: 0,
               drop_after: 0, tlvs: true};
 const stats = {binds: 0, submits: 0, answered: 0, throttled: 0, errors: 0, receipts: 0,
-               delivers_acked: 0, unbinds: 0, drops: 0};
+               delivers_acked: 0, unbinds: 0, drops: 0, receipts_resent: 0};
 const received = [];       // every accepted submit_sm: {id, to, from, ton, npi, dc, esm, udh, text, validity, registered}
 const sessions = new Set();
+const orphans = [];        // receipts whose connection went before their deliver_sm_resp
 let nextId = 1;
 
 function receipt(session, sub, pdu) {
@@ -27,7 +32,18 @@ function receipt(session, sub, pdu) {
     fields.receipted_message_id = sub.id;
     fields.message_state = {DELIVRD: 2, EXPIRED: 3, DELETED: 4, UNDELIV: 5, REJECTD: 8}[mode.stat] || 7;
   }
-  session.deliver_sm(fields, () => { stats.receipts++; });
+  sendReceipt(session, fields);
+}
+
+function sendReceipt(session, fields) {
+  const unacked = session.unacked || (session.unacked = new Set());
+  unacked.add(fields);
+  const sent = session.deliver_sm({...fields}, () => { unacked.delete(fields); stats.receipts++; });
+  if (!sent) { unacked.delete(fields); orphans.push(fields); }
+}
+
+function resendOrphans(session) {
+  for (const fields of orphans.splice(0)) { stats.receipts_resent++; sendReceipt(session, fields); }
 }
 
 function onSubmit(session, pdu) {
@@ -65,12 +81,17 @@ function onSubmit(session, pdu) {
 
 const server = smpp.createServer((session) => {
   sessions.add(session);
-  session.on('close', () => sessions.delete(session));
+  session.on('close', () => {
+    sessions.delete(session);
+    for (const fields of session.unacked || []) orphans.push(fields);
+    session.unacked = new Set();
+  });
   session.on('error', () => {});
   const bind = (pdu) => { stats.binds++; session.send(pdu.response()); };
-  session.on('bind_transceiver', bind);
+  const receiving = (pdu) => { bind(pdu); resendOrphans(session); };
+  session.on('bind_transceiver', receiving);
   session.on('bind_transmitter', bind);
-  session.on('bind_receiver', bind);
+  session.on('bind_receiver', receiving);
   session.on('enquire_link', (pdu) => session.send(pdu.response()));
   session.on('unbind', (pdu) => { stats.unbinds++; session.send(pdu.response()); session.close(); });
   session.on('submit_sm', (pdu) => onSubmit(session, pdu));
@@ -105,7 +126,7 @@ const control = http.createServer((req, res) => {
     if (req.url === '/mode') Object.assign(mode, body);
     else if (req.url === '/deliver') out = {ok: deliver(body)};
     else if (req.url === '/drop') { stats.drops++; for (const s of sessions) s.socket.destroy(); }
-    else if (req.url === '/stats') out = {...stats, sessions: sessions.size, received};
+    else if (req.url === '/stats') out = {...stats, sessions: sessions.size, orphans: orphans.length, received};
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(out));
   });

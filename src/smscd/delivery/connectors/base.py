@@ -30,6 +30,10 @@ class Result(enum.StrEnum):
     REJECTED = "rejected"  # the carrier refused it for good
     MALFORMED = "malformed"  # the carrier cannot read it: never retried
     LINK_DOWN = "link_down"  # not sent at all: no attempt spent
+    # Sent, but the link went before the answer: the carrier may have it. Retried as soon
+    # as a link is up again (capacity() says when), an attempt spent: the attempts bound
+    # how often one message can reach the carrier twice (docs/carriers.md).
+    LINK_LOST = "link_lost"
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,10 +156,13 @@ class SmppConnector:
             try:
                 answer = await session.submit(request)
             except LinkLost as exc:
-                # Written, unanswered: the peer may have it (the duplicate window).
-                return Submitted(Result.TEMPORARY, detail=f"part {index + 1}: {exc}")
+                # Written, unanswered: the peer may have it (the duplicate window). Retried
+                # as soon as a bind is up again, not after a backoff (retry.py).
+                return Submitted(Result.LINK_LOST, detail=f"part {index + 1}: {exc}")
             if answer is None:
-                result = Result.LINK_DOWN if index == 0 else Result.TEMPORARY
+                # Not written. For a later part, the earlier ones went: the whole message
+                # goes again, so those may reach the peer twice.
+                result = Result.LINK_DOWN if index == 0 else Result.LINK_LOST
                 return Submitted(result, detail=f"part {index + 1}: not bound")
             result, err, name = statuses.result(answer.status)
             if result == Result.THROTTLED:
