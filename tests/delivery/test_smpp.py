@@ -184,6 +184,41 @@ def test_a_dropped_link_mid_burst_reconnects_and_delivers_everything(server, pee
     assert len(sent) - len(phones) <= 10
 
 
+@pytest.fixture
+def database(backend, tmp_path, peer) -> Iterator[str]:
+    """A prepared database the test starts (and kills) servers on itself."""
+    yield from prepare(backend, tmp_path, peer)
+
+
+def test_a_long_message_is_final_when_all_its_parts_are_across_a_kill(database, tmp_path, peer):
+    """Each part's id and final outlive the process (delivery/parts.py): a receipt for a
+    later part is matched after a restart, two finals of three leave the message open,
+    and the third, after the kill, delivers it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    running = start(database, port, tmp_path, ENV)
+    try:
+        bound(peer)
+        peer.mode(receipts="none")
+        send(base, "79161234567", "Three parts " * 35, 7)
+        wait_for(lambda: status(base, "79161234567", 7) == (0, 0), "submitted")
+        ids = [s["id"] for s in peer.stats()["received"]]
+        assert len(ids) == 3
+        assert peer.receipts(ids[:1])
+        wait_for(lambda: peer.stats()["receipts"] == 1, "the first part's receipt taken")
+        running.end(signal.SIGKILL)
+        running = start(database, port, tmp_path, ENV)
+        bound(peer, 2)
+        assert peer.receipts(ids[1:2])  # a part after the first: by the peer's id
+        wait_for(lambda: peer.stats()["receipts"] == 2, "the second part's receipt taken")
+        assert status(base, "79161234567", 7) == (0, 0)  # two of three: not final
+        assert peer.receipts(ids[2:])
+        wait_for(lambda: status(base, "79161234567", 7) == (1, 0), "status 1")
+    finally:
+        running.end(signal.SIGTERM)
+        print(*running.output, sep="")  # shown when the test fails
+
+
 def test_incoming_multipart_lands_in_get_answers_of_the_numbers_owner(server, peer):
     bound(peer)
     text = "Ответ из нескольких частей, собранный по UDH"

@@ -1,6 +1,6 @@
 // An upstream SMSC for smscd's tests, on the npm package smpp (someone else's protocol
 // code). It prints "ready SMPP_PORT CONTROL_PORT" and then takes commands over HTTP on the
-// control port (POST /mode, POST /deliver, POST /drop, GET /stats).
+// control port (POST /mode, POST /deliver, POST /receipts, POST /drop, GET /stats).
 //
 // Modes (POST /mode, JSON): {receipts: "after"|"before"|"none", stat: "DELIVRD",
 // err: "000", throttle: N (answer the next N submit_sm with ESME_RTHROTTLED),
@@ -23,10 +23,10 @@ const sessions = new Set();
 const orphans = [];        // receipts whose connection went before their deliver_sm_resp
 let nextId = 1;
 
-function receipt(session, sub, pdu) {
+function receipt(session, sub) {
   const text = `id:${sub.id} sub:001 dlvrd:001 submit date:2601010000 done date:2601010000` +
     ` stat:${mode.stat} err:${mode.err} text:`;
-  const fields = {source_addr: pdu.destination_addr, destination_addr: pdu.source_addr,
+  const fields = {source_addr: sub.to, destination_addr: sub.from,
                   esm_class: 0x04, short_message: text};
   if (mode.tlvs) {
     fields.receipted_message_id = sub.id;
@@ -73,10 +73,10 @@ function onSubmit(session, pdu) {
     validity: pdu.validity_period ? String(pdu.validity_period) : '',
     registered: pdu.registered_delivery};
   received.push(sub);
-  if (mode.receipts === 'before') receipt(session, sub, pdu);
+  if (mode.receipts === 'before') receipt(session, sub);
   session.send(pdu.response({message_id: id}));
   stats.answered++;
-  if (mode.receipts === 'after') receipt(session, sub, pdu);
+  if (mode.receipts === 'after') receipt(session, sub);
 }
 
 const server = smpp.createServer((session) => {
@@ -117,6 +117,14 @@ function deliver(body) {
   return true;
 }
 
+function receiptsFor(body) {
+  // {ids: [...]}: a receipt now (as the mode says) for each of these accepted submit_sm.
+  const session = [...sessions].pop();
+  if (!session) return false;
+  for (const id of body.ids) receipt(session, received.find((s) => s.id === id));
+  return true;
+}
+
 const control = http.createServer((req, res) => {
   let data = '';
   req.on('data', (c) => { data += c; });
@@ -125,6 +133,7 @@ const control = http.createServer((req, res) => {
     let out = {ok: true};
     if (req.url === '/mode') Object.assign(mode, body);
     else if (req.url === '/deliver') out = {ok: deliver(body)};
+    else if (req.url === '/receipts') out = {ok: receiptsFor(body)};
     else if (req.url === '/drop') { stats.drops++; for (const s of sessions) s.socket.destroy(); }
     else if (req.url === '/stats') out = {...stats, sessions: sessions.size, orphans: orphans.length, received};
     res.setHeader('content-type', 'application/json');

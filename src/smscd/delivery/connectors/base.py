@@ -56,6 +56,10 @@ class Submitted:
     peer_id: str = ""  # the carrier's id of the message (ACCEPTED)
     err: int = 0  # compat.md delivery error code (REJECTED, MALFORMED)
     detail: str = ""  # for the attempts log
+    # The carrier's id of every part, in order, when the message went in more than one
+    # (ACCEPTED): kept with the submission, so that any part's receipt matches after a
+    # restart (delivery/parts.py). ``peer_id`` is the first.
+    parts: tuple[str, ...] = ()
 
 
 class Final(enum.StrEnum):
@@ -76,6 +80,10 @@ class Receipt:
     # The message, when the connector knows it (the simulator does): the receipt then
     # applies even before the submission's ``peer_id`` was stored.
     int_id: int | None = None
+    # Which part of a long message it is for (0-based), when the connector knows: the
+    # message is final when every part is (delivery/parts.py).
+    part: int = 0
+    parts: int = 1
 
 
 @dataclass(frozen=True, slots=True)
