@@ -23,7 +23,7 @@ from smscd.incoming import numbers
 from smscd.sending import senders
 from tests.billing.helpers import add_payment
 from tests.conftest import TEST_PASSWORDS, postgres_database
-from tests.delivery.peer import Peer, smpp_peer, wait_for
+from tests.delivery.peer import Peer, wait_for
 from tests.sending.test_crash import Server, start
 from tests.servers import free_port
 
@@ -34,12 +34,6 @@ ENV = {
     "SMSCD_RETRY_BASE_SECONDS": "1",
     "SMSCD_DELIVERY_POLL_SECONDS": "0.2",
 }
-
-
-@pytest.fixture
-def peer() -> Iterator[Peer]:
-    with smpp_peer() as found:
-        yield found
 
 
 def config(peer: Peer, **changes: Any) -> str:
