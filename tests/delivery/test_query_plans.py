@@ -43,6 +43,9 @@ PARTS = {
     "a final message's parts": (queries.PARTS_OF.format(ids="?, ?"), [7, 8]),
     "parts left over": (queries.PARTS_BEFORE, [NOW]),
     "the message a part's receipt ends": (queries.LOCK_MESSAGE.replace(" FOR UPDATE", ""), [7]),
+    "an incoming message's parts": (queries.INCOMING_PARTS, ["up", "7903", "7999", 77, 3]),
+    "a stored incoming message's parts": (queries.INCOMING_DONE, ["up", "7903", "7999", 77, 3]),
+    "incoming parts left over": (queries.INCOMING_STALE, ["up", NOW]),
 }
 
 

@@ -222,3 +222,31 @@ def test_incoming_multipart_lands_in_get_answers_of_the_numbers_owner(server, pe
     assert [(a["phone"], a["message"], a["to_phone"]) for a in answers] == [
         ("79035550000", text, NUMBER)
     ]
+
+
+def test_incoming_parts_outlive_a_kill_between_the_first_and_the_last(database, tmp_path,
+                                                                      peer):  # fmt: skip
+    """Each part of an incoming long message is stored before it is answered (the SMSC
+    never sends an answered part again): two parts, kill -9, the third after the restart,
+    and the whole message is in get_answers."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    text = "Ответ из трёх частей, две до падения сервера, одна после"
+    message = {"from": "79035550000", "to": NUMBER, "text": text, "coding": 8, "parts": 3}
+    running = start(database, port, tmp_path, ENV)
+    try:
+        bound(peer)
+        assert peer.deliver(**message, only=[1, 2])
+        wait_for(lambda: peer.stats()["delivers_acked"] == 2, "two parts answered")
+        running.end(signal.SIGKILL)
+        running = start(database, port, tmp_path, ENV)
+        bound(peer, 2)
+        assert api(base, "get.php", get_answers=1) == []  # two parts of three: nothing yet
+        assert peer.deliver(**message, only=[3])
+        answers = wait_for(lambda: api(base, "get.php", get_answers=1) or None, "an answer")
+        assert [(a["phone"], a["message"], a["to_phone"]) for a in answers] == [
+            ("79035550000", text, NUMBER)
+        ]
+    finally:
+        running.end(signal.SIGTERM)
+        print(*running.output, sep="")  # shown when the test fails

@@ -158,3 +158,23 @@ PART_FINALS = (
 # the ids; a time (created before it).
 PARTS_OF = "DELETE FROM delivery_parts WHERE int_id IN ({ids})"
 PARTS_BEFORE = "DELETE FROM delivery_parts WHERE created_at < ?"
+
+
+# The parts of incoming long messages (smpp/held.py). KEY: connector, source, dest,
+# reference, total.
+INCOMING_KEY = "connector = ? AND source = ? AND dest = ? AND reference = ? AND total = ?"
+# Params: the key, seq, data_coding, data, received_at. A part sent again is held once.
+INCOMING_PART = (
+    "INSERT INTO incoming_parts (connector, source, dest, reference, total, seq,"
+    " data_coding, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (connector, source, dest, reference, total, seq) DO NOTHING"
+)
+# Who completes a message holds its key until the transaction ends (PostgreSQL: two parts
+# in two transactions would each miss the other's; SQLite has one writer). Params: key text.
+INCOMING_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))"
+INCOMING_PARTS = (
+    f"SELECT seq, data_coding, data FROM incoming_parts WHERE {INCOMING_KEY} ORDER BY seq"
+)
+INCOMING_DONE = f"DELETE FROM incoming_parts WHERE {INCOMING_KEY}"
+# Parts whose message never completed. Params: connector, a time (received before it).
+INCOMING_STALE = "DELETE FROM incoming_parts WHERE connector = ? AND received_at < ?"

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Table,
@@ -83,4 +84,22 @@ delivery_parts = Table(
     Column("created_at", BigInteger, nullable=False),
     Index(None, "int_id"),
     Index(None, "created_at"),
+)
+
+# The parts of incoming long messages held until the last comes (smpp/held.py): each is
+# answered as it comes, so a crash between the first and the last loses none. A key is
+# the UDH/SAR concatenation's: sender, destination, reference, number of parts.
+incoming_parts = Table(
+    "incoming_parts",
+    metadata,
+    Column("connector", String(64), primary_key=True),
+    Column("source", String(32), primary_key=True),
+    Column("dest", String(32), primary_key=True),
+    Column("reference", Integer, primary_key=True, autoincrement=False),
+    Column("total", SmallInteger, primary_key=True, autoincrement=False),
+    Column("seq", SmallInteger, primary_key=True, autoincrement=False),
+    Column("data_coding", SmallInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("received_at", BigInteger, nullable=False),
+    Index(None, "received_at"),
 )

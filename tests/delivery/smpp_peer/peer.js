@@ -98,7 +98,8 @@ const server = smpp.createServer((session) => {
 });
 
 function deliver(body) {
-  // {from, to, text, coding: 0|8, parts: N}: an incoming message, in N UDH parts.
+  // {from, to, text, coding: 0|8, parts: N, only: [seq, ...]}: an incoming message, in N
+  // UDH parts (only those numbered in ``only``, 1-based, when given).
   const coding = body.coding || 0;
   const parts = body.parts || 1;
   const chars = Array.from(body.text);
@@ -107,6 +108,7 @@ function deliver(body) {
   const session = receivers[receivers.length - 1];
   if (!session) return false;
   for (let i = 0; i < parts; i++) {
+    if (body.only && !body.only.includes(i + 1)) continue;
     const piece = chars.slice(i * size, (i + 1) * size).join('');
     const message = parts > 1
       ? {udh: Buffer.from([5, 0, 3, 77, parts, i + 1]), message: piece} : piece;

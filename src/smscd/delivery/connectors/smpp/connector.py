@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from smscd.db.gateway import Database
 from smscd.delivery.connectors.base import (
     Outgoing,
     Receipt,
@@ -36,8 +37,8 @@ from smscd.delivery.connectors.base import (
     Sink,
     Submitted,
 )
+from smscd.delivery.connectors.smpp import held, receipts, statuses, text
 from smscd.delivery.connectors.smpp import pdu as wire
-from smscd.delivery.connectors.smpp import receipts, statuses, text
 from smscd.delivery.connectors.smpp.config import SmppConfig
 from smscd.delivery.connectors.smpp.session import LinkLost, Session
 from smscd.formats import MessageFormat
@@ -47,7 +48,6 @@ log = logging.getLogger("smscd.delivery.smpp")
 RECEIPT_HOLD = 5.0  # seconds a receipt's answer waits for its submission's response
 RECEIPT_WAIT = 120.0  # seconds an unmatched receipt waits for its submission's response
 KNOWN_FOR = 7 * 86400.0  # seconds a submitted part's id is remembered
-INCOMING_WAIT = 600.0  # seconds the parts of an incoming message wait for the others
 
 
 def source_address(sender: str) -> tuple[int, int, str]:
@@ -76,17 +76,10 @@ class _Part:
     at: float
 
 
-@dataclass
-class _Incoming:
-    parts: dict[int, bytes]
-    data_coding: int
-    since: float
-
-
 class SmppConnector:
     kind = "smpp"
 
-    def __init__(self, name: str, config: SmppConfig, sink: Sink,
+    def __init__(self, name: str, config: SmppConfig, db: Database, sink: Sink,
                  clock: Callable[[], float] = time.time) -> None:  # fmt: skip
         self.name = name
         self.config = config
@@ -102,7 +95,8 @@ class SmppConnector:
         self._known: dict[str, _Part] = {}  # peer id -> its message and part
         self._expected: dict[str, asyncio.Future[None]] = {}  # receipts held for their ids
         self._waiting: dict[str, tuple[receipts.Said, float]] = {}  # receipts before ids
-        self._incoming: dict[tuple[str, str, int, int], _Incoming] = {}
+        self._held = held.HeldParts(name, db)
+        self._pruned = 0.0
         self._ready: list[Receipt] = []  # receipts completed inside submit()
         self._task: asyncio.Task[None] | None = None
         self.submitted = 0
@@ -264,18 +258,18 @@ class SmppConnector:
             total = pdu.tlvs.get(wire.Tag.SAR_TOTAL_SEGMENTS, b"\x01")
             seq = pdu.tlvs.get(wire.Tag.SAR_SEGMENT_SEQNUM, b"\x01")
             concat = text.Concat(int.from_bytes(sar, "big"), total[0], seq[0])
-        if concat is not None and concat.total > 1:
-            key = (source, to, concat.reference, concat.total)
-            held = self._incoming.setdefault(key, _Incoming({}, coding, self._clock()))
-            held.parts[concat.seq] = data
-            if len(held.parts) < concat.total:
-                return 0  # acknowledged; the message is stored when its last part comes
-            del self._incoming[key]
-            data = b"".join(held.parts[i] for i in sorted(held.parts))
-            coding = held.data_coding
         now = int(self._clock())
+        key = None
+        if concat is not None and concat.total > 1 and 1 <= concat.seq <= concat.total:
+            key = held.Key(source, to, concat.reference, concat.total)
+            whole = await self._held.add(key, concat.seq, coding, data, now)
+            if whole is None:
+                return 0  # stored, so answered; the message is stored with its last part
+            coding, data = whole
         reply = Reply(None, source, to, text.decode(data, coding), now, now)
         await self._sink.replies([reply])
+        if key is not None:
+            await self._held.done(key)
         return 0
 
     async def _sweep(self) -> None:
@@ -298,9 +292,12 @@ class SmppConnector:
                     del self._waiting[peer_id]
                     log.warning("SMPP %s: a receipt for unknown id %s dropped", self.name,
                                 peer_id)  # fmt: skip
-            for key, held in list(self._incoming.items()):
-                if now - held.since > INCOMING_WAIT:
-                    del self._incoming[key]
+            if now - self._pruned >= 60:
+                self._pruned = now
+                try:
+                    await self._held.prune(int(now))
+                except Exception:
+                    log.exception("SMPP %s: incoming parts not pruned", self.name)
             for peer_id, known in list(self._known.items()):
                 if now - known.at > KNOWN_FOR:
                     del self._known[peer_id]
