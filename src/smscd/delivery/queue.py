@@ -247,7 +247,9 @@ class Delivery:
         refunds: list[int] = []
         notify: list[int] = []
         async with self._db.transaction() as tx:
-            for message, submitted in outcomes:
+            # Rows in the order of their ids here and in receipts(): two transactions
+            # that lock the same messages never wait for each other in a circle.
+            for message, submitted in sorted(outcomes, key=lambda o: o[0].int_id):
                 changed, outcome = await self._transition(tx, connector, message, submitted,
                                                           now, refunds)  # fmt: skip
                 if changed and (submitted.result == Result.ACCEPTED or message.int_id in refunds):
@@ -302,7 +304,7 @@ class Delivery:
         changed: list[int] = []
         settled: list[tuple[str, str]] = []  # (connector, final state) of each that applied
         async with self._db.transaction() as tx:
-            for receipt in receipts:
+            for receipt in sorted(receipts, key=lambda r: r.int_id or 0):
                 final, err, int_id = receipt.final, receipt.err, receipt.int_id
                 part = await parts.received(tx, receipt, int(self._clock()))
                 if part is not None:  # a part of a long message: its final is kept
