@@ -136,6 +136,15 @@ def test_a_receipt_before_the_response_still_delivers(server, peer):
         wait_for(lambda n=n: status(server, f"7916123456{n}", 10 + n) == (1, 0), "status 1")
 
 
+def test_receipts_before_the_responses_deliver_a_long_message_once_all_parts_are(server,
+                                                                                 peer):  # fmt: skip
+    bound(peer)
+    peer.mode(receipts="before")
+    send(server, "79161234567", "Early parts " * 30, 16)
+    wait_for(lambda: status(server, "79161234567", 16) == (1, 0), "status 1")
+    assert len(peer.stats()["received"]) == 3
+
+
 def test_an_undeliverable_receipt_carries_the_mapped_err(server, peer):
     bound(peer)
     peer.mode(stat="UNDELIV", err="001", tlvs=False)

@@ -172,9 +172,9 @@ class SmppConnector:
             peer_id = answer.text("message_id")
             ids.append(peer_id)
             self._known[peer_id] = _Part(message.int_id, index, len(parts), self._clock())
-            held = self._expected.pop(peer_id, None)
-            if held is not None and not held.done():
-                held.set_result(None)  # its receipt, held, goes on
+            waiter = self._expected.pop(peer_id, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)  # its receipt, held, goes on
             early = self._waiting.pop(peer_id, None)
             if early is not None:  # answered already: reported by the sweep
                 self._ready.append(self._of(early[0]))
@@ -227,9 +227,9 @@ class SmppConnector:
     async def _expect(self, peer_id: str) -> bool:
         """Wait (up to RECEIPT_HOLD s) for a submission's response to name ``peer_id``."""
         if peer_id not in self._known:
-            held = self._expected.setdefault(peer_id, asyncio.get_running_loop().create_future())
+            waiter = self._expected.setdefault(peer_id, asyncio.get_running_loop().create_future())
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(held), RECEIPT_HOLD)
+                await asyncio.wait_for(asyncio.shield(waiter), RECEIPT_HOLD)
             self._expected.pop(peer_id, None)
         return peer_id in self._known
 
