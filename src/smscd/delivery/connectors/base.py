@@ -106,8 +106,9 @@ class Sink(Protocol):
     """Where a connector's inbound events go (the queue, delivery/queue.py)."""
 
     async def receipts(self, receipts: list[Receipt]) -> set[str]:
-        """Apply the receipts; the peer ids of those that changed a message (a late or
-        repeated receipt changes nothing: statuses never go backwards)."""
+        """Apply the receipts, each stored when this returns; the peer ids of those that
+        changed a message or were kept as a part's final (a late or repeated receipt
+        changes nothing: statuses never go backwards)."""
         ...
 
     async def replies(self, replies: list[Reply]) -> int:
