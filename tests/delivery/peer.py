@@ -32,6 +32,10 @@ class Peer:
     def deliver(self, **message: Any) -> bool:
         return bool(self._post("/deliver", message)["ok"])
 
+    def receipts(self, ids: list[str]) -> bool:
+        """Send a receipt now for each of these accepted submissions (by the peer's id)."""
+        return bool(self._post("/receipts", {"ids": ids})["ok"])
+
     def drop(self) -> None:
         self._post("/drop")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from smscd.delivery import queries
-from tests.plans import query_plan
+from tests.plans import assert_index_search, query_plan
 
 NOW = 1_790_000_000
 STATEMENTS = {
@@ -35,3 +35,21 @@ def test_maintenance_reads_the_open_messages_index(backend, name):
         # Either partial index holds open messages only (ix_messages_queue: the queued ones).
         partial = ("ix_messages_open", "ix_messages_queue")
         assert any(index in step for step in plan for index in partial), plan
+
+
+PARTS = {
+    "a part by the peer's id": (queries.PART_OF_PEER, ["up", "P1"]),
+    "a message's part finals": (queries.PART_FINALS, [7]),
+    "a final message's parts": (queries.PARTS_OF.format(ids="?, ?"), [7, 8]),
+    "parts left over": (queries.PARTS_BEFORE, [NOW]),
+    "the message a part's receipt ends": (queries.LOCK_MESSAGE.replace(" FOR UPDATE", ""), [7]),
+    "an incoming message's parts": (queries.INCOMING_PARTS, ["up", "7903", "7999", 77, 3]),
+    "a stored incoming message's parts": (queries.INCOMING_DONE, ["up", "7903", "7999", 77, 3]),
+    "incoming parts left over": (queries.INCOMING_STALE, ["up", NOW]),
+}
+
+
+@pytest.mark.parametrize("name", list(PARTS))
+def test_the_parts_of_long_messages_are_index_searches(backend, name):
+    sql, args = PARTS[name]
+    assert_index_search(backend, sql, args)

@@ -23,7 +23,7 @@ from smscd.incoming import numbers
 from smscd.sending import senders
 from tests.billing.helpers import add_payment
 from tests.conftest import TEST_PASSWORDS, postgres_database
-from tests.delivery.peer import Peer, smpp_peer, wait_for
+from tests.delivery.peer import Peer, wait_for
 from tests.sending.test_crash import Server, start
 from tests.servers import free_port
 
@@ -34,12 +34,6 @@ ENV = {
     "SMSCD_RETRY_BASE_SECONDS": "1",
     "SMSCD_DELIVERY_POLL_SECONDS": "0.2",
 }
-
-
-@pytest.fixture
-def peer() -> Iterator[Peer]:
-    with smpp_peer() as found:
-        yield found
 
 
 def config(peer: Peer, **changes: Any) -> str:
@@ -142,6 +136,15 @@ def test_a_receipt_before_the_response_still_delivers(server, peer):
         wait_for(lambda n=n: status(server, f"7916123456{n}", 10 + n) == (1, 0), "status 1")
 
 
+def test_receipts_before_the_responses_deliver_a_long_message_once_all_parts_are(server,
+                                                                                 peer):  # fmt: skip
+    bound(peer)
+    peer.mode(receipts="before")
+    send(server, "79161234567", "Early parts " * 30, 16)
+    wait_for(lambda: status(server, "79161234567", 16) == (1, 0), "status 1")
+    assert len(peer.stats()["received"]) == 3
+
+
 def test_an_undeliverable_receipt_carries_the_mapped_err(server, peer):
     bound(peer)
     peer.mode(stat="UNDELIV", err="001", tlvs=False)
@@ -168,11 +171,6 @@ def test_a_permanent_error_fails_the_message_with_its_err(server, peer):
     wait_for(lambda: status(server, "79161234567", 5) == (20, 249), "status 20, err 249")
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect (issue 11): a message in flight when the link drops is not always "
-    "delivered within the test's deadline; it failed in 2 of 3 runs here",
-)
 def test_a_dropped_link_mid_burst_reconnects_and_delivers_everything(server, peer):
     bound(peer)
     peer.mode(drop_after=10)
@@ -182,10 +180,46 @@ def test_a_dropped_link_mid_burst_reconnects_and_delivers_everything(server, pee
         wait_for(lambda phone=phone: status(server, phone, 6)[0] == 1, f"{phone} delivered")
     stats = peer.stats()
     assert stats["binds"] >= 2 and stats["drops"] == 1
+    assert stats["orphans"] == 0  # receipts the drop cut off were sent again, and taken
     sent = [s["to"] for s in stats["received"]]
     assert set(sent) == set(phones)
     # Only what was unanswered when the link dropped can go twice: at most a window.
     assert len(sent) - len(phones) <= 10
+
+
+@pytest.fixture
+def database(backend, tmp_path, peer) -> Iterator[str]:
+    """A prepared database the test starts (and kills) servers on itself."""
+    yield from prepare(backend, tmp_path, peer)
+
+
+def test_a_long_message_is_final_when_all_its_parts_are_across_a_kill(database, tmp_path, peer):
+    """Each part's id and final outlive the process (delivery/parts.py): a receipt for a
+    later part is matched after a restart, two finals of three leave the message open,
+    and the third, after the kill, delivers it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    running = start(database, port, tmp_path, ENV)
+    try:
+        bound(peer)
+        peer.mode(receipts="none")
+        send(base, "79161234567", "Three parts " * 35, 7)
+        wait_for(lambda: status(base, "79161234567", 7) == (0, 0), "submitted")
+        ids = [s["id"] for s in peer.stats()["received"]]
+        assert len(ids) == 3
+        assert peer.receipts(ids[:1])
+        wait_for(lambda: peer.stats()["receipts"] == 1, "the first part's receipt taken")
+        running.end(signal.SIGKILL)
+        running = start(database, port, tmp_path, ENV)
+        bound(peer, 2)
+        assert peer.receipts(ids[1:2])  # a part after the first: by the peer's id
+        wait_for(lambda: peer.stats()["receipts"] == 2, "the second part's receipt taken")
+        assert status(base, "79161234567", 7) == (0, 0)  # two of three: not final
+        assert peer.receipts(ids[2:])
+        wait_for(lambda: status(base, "79161234567", 7) == (1, 0), "status 1")
+    finally:
+        running.end(signal.SIGTERM)
+        print(*running.output, sep="")  # shown when the test fails
 
 
 def test_incoming_multipart_lands_in_get_answers_of_the_numbers_owner(server, peer):
@@ -197,3 +231,31 @@ def test_incoming_multipart_lands_in_get_answers_of_the_numbers_owner(server, pe
     assert [(a["phone"], a["message"], a["to_phone"]) for a in answers] == [
         ("79035550000", text, NUMBER)
     ]
+
+
+def test_incoming_parts_outlive_a_kill_between_the_first_and_the_last(database, tmp_path,
+                                                                      peer):  # fmt: skip
+    """Each part of an incoming long message is stored before it is answered (the SMSC
+    never sends an answered part again): two parts, kill -9, the third after the restart,
+    and the whole message is in get_answers."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    text = "Ответ из трёх частей, две до падения сервера, одна после"
+    message = {"from": "79035550000", "to": NUMBER, "text": text, "coding": 8, "parts": 3}
+    running = start(database, port, tmp_path, ENV)
+    try:
+        bound(peer)
+        assert peer.deliver(**message, only=[1, 2])
+        wait_for(lambda: peer.stats()["delivers_acked"] == 2, "two parts answered")
+        running.end(signal.SIGKILL)
+        running = start(database, port, tmp_path, ENV)
+        bound(peer, 2)
+        assert api(base, "get.php", get_answers=1) == []  # two parts of three: nothing yet
+        assert peer.deliver(**message, only=[3])
+        answers = wait_for(lambda: api(base, "get.php", get_answers=1) or None, "an answer")
+        assert [(a["phone"], a["message"], a["to_phone"]) for a in answers] == [
+            ("79035550000", text, NUMBER)
+        ]
+    finally:
+        running.end(signal.SIGTERM)
+        print(*running.output, sep="")  # shown when the test fails

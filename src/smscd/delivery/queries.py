@@ -129,3 +129,54 @@ def backlog(state: str) -> str:
         f" (SELECT MIN(last_ts) FROM (SELECT last_ts {where} ORDER BY valid_until LIMIT ?)"
         " nearest)"
     )
+
+
+# The parts of long messages (delivery/parts.py): the carrier's id of each, and its final.
+# Params: connector, peer_id, int_id, part, parts, created_at. Written with the message's
+# ``submitted``; a part whose receipt came first is there already (with its final).
+PART_SUBMITTED = (
+    "INSERT INTO delivery_parts (connector, peer_id, int_id, part, parts, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (connector, peer_id) DO NOTHING"
+)
+# A part's receipt when the connector knows its message. Params: connector, peer_id,
+# int_id, part, parts, final, err, created_at.
+PART_FINAL = (
+    "INSERT INTO delivery_parts (connector, peer_id, int_id, part, parts, final, err,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (connector, peer_id)"
+    " DO UPDATE SET final = excluded.final, err = excluded.err"
+)
+# A part's message, by the carrier's id alone (a receipt after a restart). Params:
+# connector, peer_id.
+PART_OF_PEER = "SELECT int_id, parts FROM delivery_parts WHERE connector = ? AND peer_id = ?"
+# Who decides a long message's end holds its row until the transaction ends (PostgreSQL:
+# two parts' receipts in two transactions; SQLite has one writer). Params: int_id.
+LOCK_MESSAGE = "SELECT int_id FROM messages WHERE int_id = ? FOR UPDATE"
+# The finals of a message's parts. Params: int_id.
+PART_FINALS = (
+    "SELECT part, final, err FROM delivery_parts WHERE int_id = ? AND final IS NOT NULL"
+    " ORDER BY part"
+)
+# A final message's parts, and those left over (the longest validity is a day). Params:
+# the ids; a time (created before it).
+PARTS_OF = "DELETE FROM delivery_parts WHERE int_id IN ({ids})"
+PARTS_BEFORE = "DELETE FROM delivery_parts WHERE created_at < ?"
+
+
+# The parts of incoming long messages (smpp/held.py). KEY: connector, source, dest,
+# reference, total.
+INCOMING_KEY = "connector = ? AND source = ? AND dest = ? AND reference = ? AND total = ?"
+# Params: the key, seq, data_coding, data, received_at. A part sent again is held once.
+INCOMING_PART = (
+    "INSERT INTO incoming_parts (connector, source, dest, reference, total, seq,"
+    " data_coding, data, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (connector, source, dest, reference, total, seq) DO NOTHING"
+)
+# Who completes a message holds its key until the transaction ends (PostgreSQL: two parts
+# in two transactions would each miss the other's; SQLite has one writer). Params: key text.
+INCOMING_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))"
+INCOMING_PARTS = (
+    f"SELECT seq, data_coding, data FROM incoming_parts WHERE {INCOMING_KEY} ORDER BY seq"
+)
+INCOMING_DONE = f"DELETE FROM incoming_parts WHERE {INCOMING_KEY}"
+# Parts whose message never completed. Params: connector, a time (received before it).
+INCOMING_STALE = "DELETE FROM incoming_parts WHERE connector = ? AND received_at < ?"

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from smscd import billing, callbacks, components, incoming, metrics
 from smscd.db.gateway import Database, Transaction
 from smscd.db.urls import DatabaseUrl
-from smscd.delivery import queries, retry, states
+from smscd.delivery import parts, queries, retry, states
 from smscd.delivery.connectors.base import (
     Connector,
     Final,
@@ -247,8 +247,11 @@ class Delivery:
         refunds: list[int] = []
         notify: list[int] = []
         async with self._db.transaction() as tx:
-            for message, submitted in outcomes:
-                changed, outcome = await self._transition(tx, message, submitted, now, refunds)
+            # Rows in the order of their ids here and in receipts(): two transactions
+            # that lock the same messages never wait for each other in a circle.
+            for message, submitted in sorted(outcomes, key=lambda o: o[0].int_id):
+                changed, outcome = await self._transition(tx, connector, message, submitted,
+                                                          now, refunds)  # fmt: skip
                 if changed and (submitted.result == Result.ACCEPTED or message.int_id in refunds):
                     notify.append(message.int_id)  # its status changed: 0, or 20 (failed)
                 if not changed:
@@ -268,12 +271,16 @@ class Delivery:
             for _message, submitted in outcomes:
                 metrics.SUBMISSIONS.labels(connector, submitted.result.value).inc()
 
-    async def _transition(self, tx: Transaction, message: Outgoing, submitted: Submitted,
-                          now: float, refunds: list[int]) -> tuple[bool, str]:  # fmt: skip
+    async def _transition(self, tx: Transaction, connector: str, message: Outgoing,
+                          submitted: Submitted, now: float,
+                          refunds: list[int]) -> tuple[bool, str]:  # fmt: skip
         if submitted.result == Result.ACCEPTED:
             self.counters.submitted += 1
             changed = await tx.execute(queries.MARK_SUBMITTED, [
                 int(now), submitted.peer_id, message.int_id, self.worker])  # fmt: skip
+            if changed:  # else a receipt came first: the message is final already
+                await parts.submitted(tx, connector, message.int_id,
+                                      submitted.parts, int(now))  # fmt: skip
             return bool(changed), submitted.result.value
         decision = retry.after(submitted.result, submitted.err, message.attempt, now,
                                self._policy, self._rng)  # fmt: skip
@@ -287,6 +294,7 @@ class Delivery:
             states.UNDELIVERABLE, decision.err, int(now), message.int_id, self.worker])  # fmt: skip
         if changed:
             refunds.append(message.int_id)  # it never reached an operator
+            await parts.forget(tx, [message.int_id])  # an earlier try's early receipts
         return bool(changed), submitted.result.value
 
     # -- what connectors report (the Sink) ------------------------------------------------
@@ -296,16 +304,26 @@ class Delivery:
         changed: list[int] = []
         settled: list[tuple[str, str]] = []  # (connector, final state) of each that applied
         async with self._db.transaction() as tx:
-            for receipt in receipts:
-                state, status = FINAL_STATUS[receipt.final]
-                values = [state.value, status, receipt.err, receipt.at]
-                if receipt.int_id is not None:
-                    by_id = [*values, receipt.int_id, receipt.connector]
+            for receipt in sorted(receipts, key=lambda r: r.int_id or 0):
+                final, err, int_id = receipt.final, receipt.err, receipt.int_id
+                part = await parts.received(tx, receipt, int(self._clock()))
+                if part is not None:  # a part of a long message: its final is kept
+                    taken.add(receipt.peer_id)
+                    int_id, whole = part
+                    if whole is None:
+                        continue  # the others' receipts are still to come
+                    final, err = whole
+                state, status = FINAL_STATUS[final]
+                values = [state.value, status, err, receipt.at]
+                if int_id is not None:
+                    by_id = [*values, int_id, receipt.connector]
                     rows = await tx.fetch_all(queries.FINISH_BY_ID, by_id)
                 else:
                     rows = await tx.fetch_all(
                         queries.FINISH_BY_PEER, [*values, receipt.connector, receipt.peer_id]
                     )
+                if part is not None:
+                    await parts.forget(tx, [part[0]])
                 if rows:
                     taken.add(receipt.peer_id)
                     changed.append(int(rows[0][0]))
@@ -313,8 +331,8 @@ class Delivery:
             await callbacks.status_changed(tx, changed, int(self._clock()))
         self.counters.receipts += len(taken)
         if self._settings.metrics:
-            for connector, final in settled:
-                metrics.RECEIPTS.labels(connector, final).inc()
+            for connector, settled_as in settled:
+                metrics.RECEIPTS.labels(connector, settled_as).inc()
         return taken
 
     async def replies(self, replies: list[Reply]) -> int:
@@ -364,6 +382,8 @@ class Delivery:
             expired_submitted = await tx.fetch_all(queries.EXPIRE_SUBMITTED, [now, now])
             if expired_queued:
                 await billing.refund_messages(tx, expired_queued)  # never reached an operator
+            await parts.forget(tx, expired_queued + [int(r[0]) for r in expired_submitted])
+            await parts.prune(tx, now)
             await callbacks.status_changed(
                 tx, expired_queued + [int(r[0]) for r in expired_submitted], now
             )

@@ -5,7 +5,11 @@ Temporary failures are retried with exponential backoff (``retry_base_seconds`` 
 capped at ``retry_max_seconds``, ±10 % jitter) until ``max_attempts``; then the message
 fails with err 245 (status not received) **[ours]**. Throttling and a link that is down
 cost no attempt (a "snooze"); rejected and malformed messages fail at once with the
-carrier's err and are refunded, since they never reached an operator.
+carrier's err and are refunded, since they never reached an operator. A submission whose
+link went before its answer (``LINK_LOST``) is due again at once, since the link's loss
+says nothing about the message (the queue claims it when the connector has capacity
+again: a bind is back), but it spends an attempt: the carrier may have it, so the
+attempts bound how often one message can be a duplicate.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ def after(result: Result, err: int, attempt: int, now: float, policy: Policy,
         return Retry(int(now + LINK_DOWN_SECONDS), spend_attempt=False)
     if attempt >= policy.max_attempts:
         return Fail(GAVE_UP_ERR)
+    if result == Result.LINK_LOST:
+        return Retry(int(now), spend_attempt=True)
     delay = min(policy.max_seconds, policy.base_seconds * 2 ** (attempt - 1))
     delay *= 1 + rng.uniform(-0.1, 0.1)
     return Retry(int(now + max(1.0, delay)), spend_attempt=True)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Table,
@@ -63,4 +64,42 @@ simulated_messages = Table(
     Column("connector", String(64), nullable=False),
     Column("received_ts", BigInteger, nullable=False),
     Column("submissions", Integer, nullable=False),  # > 1: a resend after a lost reply
+)
+
+# The carrier's id of each part of a long message, and the part's final word once its
+# receipt came (delivery/parts.py): a receipt for any part is matched after a restart,
+# and the message is final when every part is. Only messages of more than one part (a
+# one-part message's id is ``messages.peer_id``). A row goes when its message is final
+# (receipt, expiry, failure), and any left over PARTS_KEPT after it was written.
+delivery_parts = Table(
+    "delivery_parts",
+    metadata,
+    Column("connector", String(64), primary_key=True),
+    Column("peer_id", String(64), primary_key=True),
+    Column("int_id", BigInteger, nullable=False),
+    Column("part", SmallInteger, nullable=False),  # 0-based
+    Column("parts", SmallInteger, nullable=False),
+    Column("final", String(16), nullable=True),  # base.Final; NULL until its receipt
+    Column("err", Integer, nullable=False, server_default="0"),
+    Column("created_at", BigInteger, nullable=False),
+    Index(None, "int_id"),
+    Index(None, "created_at"),
+)
+
+# The parts of incoming long messages held until the last comes (smpp/held.py): each is
+# answered as it comes, so a crash between the first and the last loses none. A key is
+# the UDH/SAR concatenation's: sender, destination, reference, number of parts.
+incoming_parts = Table(
+    "incoming_parts",
+    metadata,
+    Column("connector", String(64), primary_key=True),
+    Column("source", String(32), primary_key=True),
+    Column("dest", String(32), primary_key=True),
+    Column("reference", Integer, primary_key=True, autoincrement=False),
+    Column("total", SmallInteger, primary_key=True, autoincrement=False),
+    Column("seq", SmallInteger, primary_key=True, autoincrement=False),
+    Column("data_coding", SmallInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("received_at", BigInteger, nullable=False),
+    Index(None, "received_at"),
 )

@@ -30,6 +30,10 @@ class Result(enum.StrEnum):
     REJECTED = "rejected"  # the carrier refused it for good
     MALFORMED = "malformed"  # the carrier cannot read it: never retried
     LINK_DOWN = "link_down"  # not sent at all: no attempt spent
+    # Sent, but the link went before the answer: the carrier may have it. Retried as soon
+    # as a link is up again (capacity() says when), an attempt spent: the attempts bound
+    # how often one message can reach the carrier twice (docs/carriers.md).
+    LINK_LOST = "link_lost"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,10 @@ class Submitted:
     peer_id: str = ""  # the carrier's id of the message (ACCEPTED)
     err: int = 0  # compat.md delivery error code (REJECTED, MALFORMED)
     detail: str = ""  # for the attempts log
+    # The carrier's id of every part, in order, when the message went in more than one
+    # (ACCEPTED): kept with the submission, so that any part's receipt matches after a
+    # restart (delivery/parts.py). ``peer_id`` is the first.
+    parts: tuple[str, ...] = ()
 
 
 class Final(enum.StrEnum):
@@ -72,6 +80,10 @@ class Receipt:
     # The message, when the connector knows it (the simulator does): the receipt then
     # applies even before the submission's ``peer_id`` was stored.
     int_id: int | None = None
+    # Which part of a long message it is for (0-based), when the connector knows: the
+    # message is final when every part is (delivery/parts.py).
+    part: int = 0
+    parts: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +106,9 @@ class Sink(Protocol):
     """Where a connector's inbound events go (the queue, delivery/queue.py)."""
 
     async def receipts(self, receipts: list[Receipt]) -> set[str]:
-        """Apply the receipts; the peer ids of those that changed a message (a late or
-        repeated receipt changes nothing: statuses never go backwards)."""
+        """Apply the receipts, each stored when this returns; the peer ids of those that
+        changed a message or were kept as a part's final (a late or repeated receipt
+        changes nothing: statuses never go backwards)."""
         ...
 
     async def replies(self, replies: list[Reply]) -> int:

@@ -117,8 +117,8 @@ _smpp_config = _checked(SmppConfig.parse, SmppConfigError)
 
 
 def _smpp(context: Context) -> Connector:
-    return SmppConnector(context.name, SmppConfig.parse(context.config), context.sink,
-                         context.clock)  # fmt: skip
+    return SmppConnector(context.name, SmppConfig.parse(context.config), context.db,
+                         context.sink, context.clock)  # fmt: skip
 
 
 # An upstream SMSC over SMPP 3.4 (docs/carriers.md, "SMPP"): texts, flash.

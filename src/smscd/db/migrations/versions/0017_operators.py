@@ -2,15 +2,14 @@
 of their own (docs/console.md, "For the operator").
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0015
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-# merge: down_revision becomes 0016
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -2,14 +2,19 @@
 
 Submission: a text goes out as one ``submit_sm`` per part (text.py), over the bind with
 the most room, with ``registered_delivery`` 1 and ``validity_period`` from the message.
-The message is ACCEPTED when every part is; its ``peer_id`` is the first part's id.
+The message is ACCEPTED when every part is; its ``peer_id`` is the first part's id, and
+every part's id goes with it (``Submitted.parts``: the queue keeps them with the
+submission, delivery/parts.py).
 
 Receipts are matched by the peer's id. The ids of this process's submissions are kept in
 memory (peer id -> message and part), so a receipt names the message even when it arrives
-before the submission was stored (FINISH_BY_ID), and a long message is final when the
-receipts of all its parts are. A receipt for an id not known yet (the peer sent it before
-its ``submit_sm_resp``) waits here until the response names it (up to RECEIPT_WAIT s);
-one for a message of an earlier process goes to the queue by peer id (its first part's).
+before the submission was stored (FINISH_BY_ID). Each part's receipt goes to the queue,
+which keeps the part's final and ends a long message when every part has one, before the
+``deliver_sm`` is answered: a crash loses no receipt the peer thinks we have. A receipt for
+an id not known (the peer sent it before its ``submit_sm_resp``, or it is of an earlier
+process) goes to the queue by peer id; if that finds nothing, its answer waits up to
+RECEIPT_HOLD s for the response to name it; after that it is answered and kept here until
+the response comes (up to RECEIPT_WAIT s; docs/carriers.md says what a crash then loses).
 """
 
 from __future__ import annotations
@@ -20,11 +25,11 @@ import itertools
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from smscd.db.gateway import Database
 from smscd.delivery.connectors.base import (
-    Final,
     Outgoing,
     Receipt,
     Reply,
@@ -32,17 +37,17 @@ from smscd.delivery.connectors.base import (
     Sink,
     Submitted,
 )
+from smscd.delivery.connectors.smpp import held, receipts, statuses, text
 from smscd.delivery.connectors.smpp import pdu as wire
-from smscd.delivery.connectors.smpp import receipts, statuses, text
 from smscd.delivery.connectors.smpp.config import SmppConfig
 from smscd.delivery.connectors.smpp.session import LinkLost, Session
 from smscd.formats import MessageFormat
 
 log = logging.getLogger("smscd.delivery.smpp")
 
+RECEIPT_HOLD = 5.0  # seconds a receipt's answer waits for its submission's response
 RECEIPT_WAIT = 120.0  # seconds an unmatched receipt waits for its submission's response
 KNOWN_FOR = 7 * 86400.0  # seconds a submitted part's id is remembered
-INCOMING_WAIT = 600.0  # seconds the parts of an incoming message wait for the others
 
 
 def source_address(sender: str) -> tuple[int, int, str]:
@@ -63,25 +68,18 @@ def validity(valid_until: int, now: float) -> str:
     return datetime.fromtimestamp(valid_until, UTC).strftime("%y%m%d%H%M%S") + "000+"
 
 
-@dataclass
-class _Message:
+@dataclass(frozen=True, slots=True)
+class _Part:
     int_id: int
+    part: int  # 0-based
     parts: int
-    finals: dict[int, tuple[Final, int]] = field(default_factory=dict)  # part -> final
-    at: float = 0.0
-
-
-@dataclass
-class _Incoming:
-    parts: dict[int, bytes]
-    data_coding: int
-    since: float
+    at: float
 
 
 class SmppConnector:
     kind = "smpp"
 
-    def __init__(self, name: str, config: SmppConfig, sink: Sink,
+    def __init__(self, name: str, config: SmppConfig, db: Database, sink: Sink,
                  clock: Callable[[], float] = time.time) -> None:  # fmt: skip
         self.name = name
         self.config = config
@@ -94,9 +92,11 @@ class SmppConnector:
             for mode in modes:
                 self.sessions.append(Session(config, mode, f"{name}#{n + 1}", self._request))
         self._references = itertools.count(1)
-        self._known: dict[str, tuple[_Message, int]] = {}  # peer id -> (message, part)
+        self._known: dict[str, _Part] = {}  # peer id -> its message and part
+        self._expected: dict[str, asyncio.Future[None]] = {}  # receipts held for their ids
         self._waiting: dict[str, tuple[receipts.Said, float]] = {}  # receipts before ids
-        self._incoming: dict[tuple[str, str, int, int], _Incoming] = {}
+        self._held = held.HeldParts(name, db)
+        self._pruned = 0.0
         self._ready: list[Receipt] = []  # receipts completed inside submit()
         self._task: asyncio.Task[None] | None = None
         self.submitted = 0
@@ -142,7 +142,6 @@ class SmppConnector:
         flash = message.format == MessageFormat.FLASH
         ton, npi, source = source_address(message.sender)
         period = validity(message.valid_until, self._clock())
-        record = _Message(message.int_id, len(parts), at=self._clock())
         ids: list[str] = []
         for index, part in enumerate(parts):
             coding = part.data_coding | (0x10 if flash else 0)  # message class 0
@@ -156,10 +155,13 @@ class SmppConnector:
             try:
                 answer = await session.submit(request)
             except LinkLost as exc:
-                # Written, unanswered: the peer may have it (the duplicate window).
-                return Submitted(Result.TEMPORARY, detail=f"part {index + 1}: {exc}")
+                # Written, unanswered: the peer may have it (the duplicate window). Retried
+                # as soon as a bind is up again, not after a backoff (retry.py).
+                return Submitted(Result.LINK_LOST, detail=f"part {index + 1}: {exc}")
             if answer is None:
-                result = Result.LINK_DOWN if index == 0 else Result.TEMPORARY
+                # Not written. For a later part, the earlier ones went: the whole message
+                # goes again, so those may reach the peer twice.
+                result = Result.LINK_DOWN if index == 0 else Result.LINK_LOST
                 return Submitted(result, detail=f"part {index + 1}: not bound")
             result, err, name = statuses.result(answer.status)
             if result == Result.THROTTLED:
@@ -169,12 +171,16 @@ class SmppConnector:
                 return Submitted(result, err=err, detail=f"part {index + 1}: {name}")
             peer_id = answer.text("message_id")
             ids.append(peer_id)
-            self._known[peer_id] = (record, index)
+            self._known[peer_id] = _Part(message.int_id, index, len(parts), self._clock())
+            waiter = self._expected.pop(peer_id, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)  # its receipt, held, goes on
             early = self._waiting.pop(peer_id, None)
-            if early is not None:  # reported by the sweep, once this submission is recorded
-                self._ready.extend(self._apply(early[0]))
+            if early is not None:  # answered already: reported by the sweep
+                self._ready.append(self._of(early[0]))
         self.submitted += 1
-        return Submitted(Result.ACCEPTED, peer_id=ids[0], detail=f"{len(ids)} part(s)")
+        return Submitted(Result.ACCEPTED, peer_id=ids[0], detail=f"{len(ids)} part(s)",
+                         parts=tuple(ids))  # fmt: skip
 
     # -- what the peer sends --------------------------------------------------------------
 
@@ -199,34 +205,40 @@ class SmppConnector:
         self.receipts += 1
         if said.final is None:
             return 0
-        if said.peer_id in self._known:
-            await self._report(self._apply(said))
-            return 0
-        # Not ours yet: a message of an earlier process (by peer id), or one whose
-        # submit_sm_resp is still on its way (kept until it comes).
-        # Waiting before the sink is asked: the response may come while it is.
-        self._waiting[said.peer_id] = (said, self._clock())
-        at = int(self._clock())
-        taken = await self._sink.receipts(
-            [Receipt(self.name, said.peer_id, said.final, said.err, at)]
-        )
-        if said.peer_id in taken:
-            self._waiting.pop(said.peer_id, None)
+        if said.peer_id not in self._known:
+            # A message of an earlier process (by peer id: the queue keeps every part's),
+            # or one whose submit_sm_resp is still on its way.
+            at = int(self._clock())
+            taken = await self._sink.receipts(
+                [Receipt(self.name, said.peer_id, said.final, said.err, at)]
+            )
+            if said.peer_id in taken:
+                return 0
+            if not await self._expect(said.peer_id):
+                # Answered, and kept here until the response names it (a crash first loses
+                # it: docs/carriers.md, "What a lost connection can and cannot do").
+                self._waiting[said.peer_id] = (said, self._clock())
+                return 0
+        # Stored before the deliver_sm is answered: the peer will not send it again.
+        await self._sink.receipts([self._of(said)])
+        self._known.pop(said.peer_id, None)
         return 0
 
-    def _apply(self, said: receipts.Said) -> list[Receipt]:
-        """A part's receipt: the message's, once every part has one."""
-        record, part = self._known[said.peer_id]
-        assert said.final is not None
-        record.finals[part] = (said.final, said.err)
-        if len(record.finals) < record.parts:
-            return []
-        final, err = receipts.worst([record.finals[i] for i in range(record.parts)])
-        return [Receipt(self.name, said.peer_id, final, err, int(self._clock()), record.int_id)]
+    async def _expect(self, peer_id: str) -> bool:
+        """Wait (up to RECEIPT_HOLD s) for a submission's response to name ``peer_id``."""
+        if peer_id not in self._known:
+            waiter = self._expected.setdefault(peer_id, asyncio.get_running_loop().create_future())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(waiter), RECEIPT_HOLD)
+            self._expected.pop(peer_id, None)
+        return peer_id in self._known
 
-    async def _report(self, found: list[Receipt]) -> None:
-        if found:
-            await self._sink.receipts(found)
+    def _of(self, said: receipts.Said) -> Receipt:
+        """The receipt of a part this process submitted (its message and part named)."""
+        known = self._known[said.peer_id]
+        assert said.final is not None
+        return Receipt(self.name, said.peer_id, said.final, said.err, int(self._clock()),
+                       known.int_id, known.part, known.parts)  # fmt: skip
 
     async def _incoming_message(self, pdu: wire.Pdu) -> int:
         data = pdu.octets("short_message")
@@ -246,18 +258,18 @@ class SmppConnector:
             total = pdu.tlvs.get(wire.Tag.SAR_TOTAL_SEGMENTS, b"\x01")
             seq = pdu.tlvs.get(wire.Tag.SAR_SEGMENT_SEQNUM, b"\x01")
             concat = text.Concat(int.from_bytes(sar, "big"), total[0], seq[0])
-        if concat is not None and concat.total > 1:
-            key = (source, to, concat.reference, concat.total)
-            held = self._incoming.setdefault(key, _Incoming({}, coding, self._clock()))
-            held.parts[concat.seq] = data
-            if len(held.parts) < concat.total:
-                return 0  # acknowledged; the message is stored when its last part comes
-            del self._incoming[key]
-            data = b"".join(held.parts[i] for i in sorted(held.parts))
-            coding = held.data_coding
         now = int(self._clock())
+        key = None
+        if concat is not None and concat.total > 1 and 1 <= concat.seq <= concat.total:
+            key = held.Key(source, to, concat.reference, concat.total)
+            whole = await self._held.add(key, concat.seq, coding, data, now)
+            if whole is None:
+                return 0  # stored, so answered; the message is stored with its last part
+            coding, data = whole
         reply = Reply(None, source, to, text.decode(data, coding), now, now)
         await self._sink.replies([reply])
+        if key is not None:
+            await self._held.done(key)
         return 0
 
     async def _sweep(self) -> None:
@@ -271,15 +283,21 @@ class SmppConnector:
                 except Exception:
                     log.exception("SMPP %s: receipts not stored; trying again", self.name)
                     self._ready.extend(ready)
+                else:
+                    for receipt in ready:
+                        self._known.pop(receipt.peer_id, None)
             now = self._clock()
             for peer_id, (_, since) in list(self._waiting.items()):
                 if now - since > RECEIPT_WAIT:
                     del self._waiting[peer_id]
                     log.warning("SMPP %s: a receipt for unknown id %s dropped", self.name,
                                 peer_id)  # fmt: skip
-            for key, held in list(self._incoming.items()):
-                if now - held.since > INCOMING_WAIT:
-                    del self._incoming[key]
-            for peer_id, (record, _) in list(self._known.items()):
-                if now - record.at > KNOWN_FOR or (len(record.finals) == record.parts):
+            if now - self._pruned >= 60:
+                self._pruned = now
+                try:
+                    await self._held.prune(int(now))
+                except Exception:
+                    log.exception("SMPP %s: incoming parts not pruned", self.name)
+            for peer_id, known in list(self._known.items()):
+                if now - known.at > KNOWN_FOR:
                     del self._known[peer_id]

@@ -104,13 +104,3 @@ def read(text: str, receipted_id: str | None, state: int | None) -> Said:
         network = None
     err = NETWORK_ERR.get(network, 0) if network else 0
     return Said(peer_id, final, err or STAT_ERR.get(stat, DEFAULT_ERR[final]))
-
-
-def worst(finals: list[tuple[Final, int]]) -> tuple[Final, int]:
-    """The state of a long message from its parts': delivered when all are, else the
-    first part's failure (undeliverable before expired)."""
-    for wanted in (Final.UNDELIVERABLE, Final.EXPIRED):
-        for final, err in finals:
-            if final == wanted:
-                return final, err
-    return Final.DELIVERED, 0

@@ -119,6 +119,10 @@ class Session:
             return None
         await self._take()
         try:
+            if not self.bound:
+                # The link went while this waited for room; a new connection may already
+                # be open, but it is not bound until its bind_resp: nothing is written.
+                return None
             return await self._request(pdu)
         finally:
             await self._give()
