@@ -164,6 +164,22 @@ def test_throttling_slows_down_and_loses_nothing(server, peer):
     assert sorted(s["to"] for s in stats["received"]) == phones  # each exactly once
 
 
+def test_a_peer_quota_is_met_by_pacing_not_by_bursts(server, peer):
+    """A peer that refuses a submit_sm sooner than 1/quota s after the last (Jasmin's user
+    quota): the bind halves its rate and spaces its submissions, so most are taken. A
+    1-second pause followed by a burst of the window took one a second, 90 refusals for 20
+    messages (docs/carriers.md, "Jasmin")."""
+    bound(peer)
+    peer.mode(quota=20)
+    phones = [f"7916200{n:04d}" for n in range(60)]
+    send(server, ",".join(phones), "Paced", 6)
+    for phone in phones:
+        wait_for(lambda phone=phone: status(server, phone, 6)[0] == 1, "delivered")
+    stats = peer.stats()
+    assert sorted(s["to"] for s in stats["received"]) == phones  # each exactly once
+    assert stats["throttled"] < len(phones) / 2
+
+
 def test_a_permanent_error_fails_the_message_with_its_err(server, peer):
     bound(peer)
     peer.mode(status=0x0B)  # ESME_RINVDSTADR

@@ -3,7 +3,9 @@
 // control port (POST /mode, POST /deliver, POST /receipts, POST /drop, GET /stats).
 //
 // Modes (POST /mode, JSON): {receipts: "after"|"before"|"none", stat: "DELIVRD",
-// err: "000", throttle: N (answer the next N submit_sm with ESME_RTHROTTLED),
+// err: "000", throttle: N (answer the next N submit_sm with ESME_RTHROTTLED), quota: Q
+// (ESME_RTHROTTLED for a submit_sm sooner than 1/Q s after the last one taken, as
+// Jasmin's user quota does; 0 for none),
 // status: S (answer every submit_sm with command_status S; 0 to stop), drop_after: N
 // (close every connection after N more submit_sm, unanswered)}.
 //
@@ -15,7 +17,8 @@ const smpp = require('smpp');
 const http = require('http');
 
 const mode = {receipts: 'after', stat: 'DELIVRD', err: '000', throttle: 0, status: 0,
-              drop_after: 0, tlvs: true};
+              drop_after: 0, tlvs: true, quota: 0};
+let lastAccepted = 0;
 const stats = {binds: 0, submits: 0, answered: 0, throttled: 0, errors: 0, receipts: 0,
                delivers_acked: 0, unbinds: 0, drops: 0, receipts_resent: 0};
 const received = [];       // every accepted submit_sm: {id, to, from, ton, npi, dc, esm, udh, text, validity, registered}
@@ -59,6 +62,14 @@ function onSubmit(session, pdu) {
   if (mode.throttle > 0) {
     mode.throttle--; stats.throttled++;
     session.send(pdu.response({command_status: 0x58})); return;
+  }
+  if (mode.quota > 0) {  // as Jasmin's user quota: at most one submit_sm per 1/quota s
+    const now = Date.now();
+    if (now - lastAccepted < 1000 / mode.quota) {
+      stats.throttled++;
+      session.send(pdu.response({command_status: 0x58})); return;
+    }
+    lastAccepted = now;
   }
   if (mode.status) {
     stats.errors++;

@@ -165,8 +165,7 @@ class SmppConnector:
                 return Submitted(result, detail=f"part {index + 1}: not bound")
             result, err, name = statuses.result(answer.status)
             if result == Result.THROTTLED:
-                self.throttled += 1
-                session.throttled()
+                self.throttled += 1  # the session has slowed down (session.py)
             if result != Result.ACCEPTED:
                 return Submitted(result, err=err, detail=f"part {index + 1}: {name}")
             peer_id = answer.text("message_id")

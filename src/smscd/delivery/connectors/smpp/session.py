@@ -1,6 +1,14 @@
 """One SMPP bind: the connection, its sequence numbers, the submit window, the throughput
 cap, enquire_link, and reconnection with backoff.
 
+The throughput cap adapts to the peer. It starts at ``--tps`` with a bucket of one second's
+worth. An ``ESME_RTHROTTLED`` halves the rate (once per burst: answers to submissions made
+before the last cut do not cut again), empties the bucket and shrinks it to one token, so
+that submissions are evenly spaced at the new rate, as a peer that counts the time between
+them (Jasmin's user quota) needs; each accepted submission then adds ``1/rate`` to the rate
+(about one more a second, every second), and the full bucket comes back with the full
+rate. Measured against Jasmin's quota in docs/carriers.md.
+
 :meth:`Session.request` sends a PDU and awaits its response; it returns None when the PDU
 was never written (the link is down: nothing was sent) and raises :class:`LinkLost` when
 it was written but the link went before the answer (the peer may have it: the duplicate
@@ -22,7 +30,9 @@ from smscd.delivery.connectors.smpp.config import SmppConfig
 
 log = logging.getLogger("smscd.delivery.smpp")
 
-THROTTLE_PAUSE = 1.0  # seconds without submissions after ESME_RTHROTTLED
+ROK = 0x00000000
+THROTTLED = 0x00000058  # ESME_RTHROTTLED
+MIN_RATE = 1.0  # submissions a second: the adaptive rate's floor
 
 
 class LinkLost(Exception):
@@ -44,10 +54,14 @@ class Session:
         self.bound = False
         self.in_flight = 0
         self.binds = 0  # successful binds (a reconnect is the second)
-        # The throughput cap: a token bucket of one second's worth.
+        # The throughput cap: a token bucket, ``_rate`` tokens a second up to ``_burst``.
+        self._rate = float(config.tps)
+        self._burst = float(config.tps)
         self._tokens = float(config.tps)
         self._refilled = time.monotonic()
         self._paused_until = 0.0
+        self._cut_at = 0.0  # when the rate was last halved
+        self.cuts = 0  # times the peer's throttling halved the rate
         self._space = asyncio.Condition()
         self._answering: set[asyncio.Task[None]] = set()
         self._reader_task: asyncio.Task[None] | None = None
@@ -77,8 +91,7 @@ class Session:
 
     def _refill(self) -> None:
         now = time.monotonic()
-        self._tokens = min(float(self.config.tps),
-                           self._tokens + (now - self._refilled) * self.config.tps)  # fmt: skip
+        self._tokens = min(self._burst, self._tokens + (now - self._refilled) * self._rate)
         self._refilled = now
 
     def free(self) -> int:
@@ -89,10 +102,27 @@ class Session:
         self._refill()
         return max(0, min(self.config.window - self.in_flight, int(self._tokens)))
 
-    def throttled(self) -> None:
-        """The peer said ESME_RTHROTTLED: no submissions for a while, then a slow start."""
-        self._paused_until = time.monotonic() + THROTTLE_PAUSE
-        self._tokens = 0.0
+    @property
+    def rate(self) -> float:
+        """Submissions a second this bind allows itself now (``--tps`` until throttled)."""
+        return self._rate
+
+    def _paced(self, status: int, sent: float) -> None:
+        """Adapt the rate to the answer of a submission made at ``sent``."""
+        if status == THROTTLED:
+            if sent < self._cut_at:
+                return  # sent before the last cut: that cut was its answer already
+            now = time.monotonic()
+            self._rate = max(MIN_RATE, self._rate / 2)
+            self._burst = 1.0
+            self._tokens = 0.0
+            self._cut_at = now
+            self._paused_until = now + 1 / self._rate
+            self.cuts += 1
+        elif status == ROK and self._rate < self.config.tps:
+            self._rate = min(float(self.config.tps), self._rate + 1 / self._rate)
+            if self._rate >= self.config.tps:
+                self._burst = float(self.config.tps)
 
     async def _take(self) -> None:
         """Wait for a window slot and a token (the exact wait for the next token)."""
@@ -105,7 +135,7 @@ class Session:
             if pause <= 0 and self._tokens >= 1:
                 self._tokens -= 1
                 return
-            await asyncio.sleep(max(pause, (1 - self._tokens) / self.config.tps))
+            await asyncio.sleep(max(pause, (1 - self._tokens) / self._rate))
 
     async def _give(self) -> None:
         async with self._space:
@@ -118,14 +148,18 @@ class Session:
         if not self.bound:
             return None
         await self._take()
+        sent = time.monotonic()
         try:
             if not self.bound:
                 # The link went while this waited for room; a new connection may already
                 # be open, but it is not bound until its bind_resp: nothing is written.
                 return None
-            return await self._request(pdu)
+            answer = await self._request(pdu)
         finally:
             await self._give()
+        if answer is not None:
+            self._paced(answer.status, sent)
+        return answer
 
     async def _request(self, pdu: wire.Pdu) -> wire.Pdu | None:
         writer = self._writer
@@ -265,4 +299,4 @@ class Session:
 
     def health(self) -> dict[str, object]:
         return {"bound": self.bound, "in_flight": self.in_flight, "binds": self.binds,
-                "mode": self.bind.name.lower()}  # fmt: skip
+                "mode": self.bind.name.lower(), "rate": round(self._rate, 1)}  # fmt: skip
