@@ -86,7 +86,10 @@ def demo(
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
+def chromium(demo: Demo) -> Iterator[Browser]:
+    """One browser per server. It depends on ``demo`` only to be stopped before the next
+    server is seeded: Playwright's sync API keeps an event loop running in this thread, and
+    the seeding runs one of its own (asyncio.run)."""
     with sync_playwright() as playwright:
         browser = launch(playwright)
         yield browser
