@@ -10,6 +10,7 @@ the skip into a failure).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -64,7 +65,14 @@ class Demo:
     directory: Path
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+# Where each test runs: the pages that read and write data on both databases, the rest
+# (the browser's side only) on SQLite. Every test names its server, so each server starts
+# once for the tests that share it.
+ON_BOTH = pytest.mark.parametrize("demo", BACKENDS, indirect=True)
+ON_SQLITE = pytest.mark.parametrize("demo", ["sqlite"], indirect=True)
+
+
+@pytest.fixture(scope="module")
 def demo(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Demo]:
@@ -133,8 +141,18 @@ def check_every_page(page: Page, pages: list[str]) -> None:
     assert not problems, "\n".join(problems)
 
 
+@ON_SQLITE
 @pytest.mark.parametrize(("login", "password"), ACCOUNTS)
 def test_every_page_in_the_navigation_loads_cleanly(demo, page, login, password):
+    walk_the_navigation(demo, page, login, password)
+
+
+@pytest.mark.parametrize("demo", [b for b in BACKENDS if b != "sqlite"], indirect=True)
+def test_every_page_in_the_navigation_loads_cleanly_on_postgresql(demo, page):
+    walk_the_navigation(demo, page, *ACCOUNTS[0])
+
+
+def walk_the_navigation(demo: Demo, page: Page, login: str, password: str) -> None:
     log_in(page, demo.url, login, password)
     assert page.url == f"{demo.url}/console/history"
     pages = nav_pages(page, page.url)
@@ -148,10 +166,12 @@ def test_every_page_in_the_navigation_loads_cleanly(demo, page, login, password)
     check_every_page(page, pages)
 
 
+@ON_SQLITE
 def test_the_login_page_is_clean_and_accessible(demo, page):
     check_every_page(page, [f"{demo.url}/console/login"])
 
 
+@ON_BOTH
 def test_sending_shows_the_cost_then_the_status_changes_without_reload(demo, page):
     log_in(page, demo.url, "demo2", "demo2")
     page.get_by_role("navigation").get_by_role("link", name=EN["send"], exact=True).click()
@@ -170,6 +190,7 @@ def test_sending_shows_the_cost_then_the_status_changes_without_reload(demo, pag
     assert page.evaluate("() => window.notReloaded === true")
 
 
+@ON_SQLITE
 def test_logging_out_ends_the_session(demo, page):
     log_in(page, demo.url, "demo2", "demo2")
     page.get_by_role("button", name=EN["sign_out"]).click()
@@ -179,6 +200,7 @@ def test_logging_out_ends_the_session(demo, page):
     expect(page.locator("input[type=password]")).to_be_visible()
 
 
+@ON_SQLITE
 def test_the_login_form_works_with_the_keyboard_alone(demo, page):
     page.goto(f"{demo.url}/console/login")
     # The login field has the focus on arrival; before it, only the skip link.
@@ -209,6 +231,7 @@ def api_keys_link(page: Page) -> str | None:
     return None
 
 
+@ON_BOTH
 def test_an_api_key_created_in_the_console_works_on_the_api(demo, page):
     log_in(page, demo.url, "demo2", "demo2")
     href = api_keys_link(page)
@@ -230,6 +253,7 @@ def test_an_api_key_created_in_the_console_works_on_the_api(demo, page):
     assert "balance" in reply.json(), reply.text
 
 
+@functools.cache
 def operators_supported() -> bool:
     """Whether this smscd has operators (`smscd admin create`, issue 12)."""
     run = subprocess.run([sys.executable, "-m", "smscd.cli", "admin", "--help"],
@@ -237,6 +261,7 @@ def operators_supported() -> bool:
     return run.returncode == 0
 
 
+@ON_BOTH
 def test_every_operator_page_loads_cleanly(demo, page):
     if not operators_supported():
         pytest.skip("this smscd has no operator pages yet (`smscd admin create`, issue 12)")
@@ -252,6 +277,7 @@ def test_every_operator_page_loads_cleanly(demo, page):
     check_every_page(page, nav_pages(page, landing))
 
 
+@ON_SQLITE
 def test_the_checks_themselves_find_what_they_look_for(demo, page):
     """The walk's checks can fail: an unlabelled field and an image without text are
     serious violations for axe, and an inline script (refused by the CSP) is a console
