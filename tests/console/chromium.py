@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,16 +69,24 @@ def log_in(
         page.locator("main form button[type=submit]").click()
 
 
-def nav_pages(page: Page, start: str) -> list[str]:
-    """Every page reachable through the navigation (``nav a``) from ``start``, following the
-    navigation of each page found: the console's pages as its menus offer them, so that a
-    page added to a menu is walked without a change here."""
+def walk_navigation(
+    page: Page, start: str, leaving: Callable[[], None] | None = None
+) -> Iterator[tuple[str, Response | None]]:
+    """Visit every page reachable through the navigation (``nav a``) from ``start``,
+    following the navigation of each page found: the console's pages as its menus offer
+    them, so that a page added to a menu is walked without a change here. Each page is
+    loaded once (some run rate-limited API actions, get_stat's 3 a minute); the walk yields
+    its URL and response while the browser shows it. Before each page the browser leaves
+    the last one for about:blank, then calls ``leaving``: what the last page was still
+    doing (its polls, cut off by leaving) stays before that call."""
     origin = urlsplit(start)
     seen, queue = [start], [start]
     while queue:
         url = queue.pop(0)
-        if page.url != url:
-            page.goto(url)
+        page.goto("about:blank")
+        if leaving is not None:
+            leaving()
+        response = page.goto(url)
         hrefs = page.locator("nav a[href]").evaluate_all("links => links.map(a => a.href)")
         for href in hrefs:
             found = urlsplit(urljoin(url, href))._replace(fragment="")
@@ -89,7 +98,7 @@ def nav_pages(page: Page, start: str) -> list[str]:
             if absolute not in seen:
                 seen.append(absolute)
                 queue.append(absolute)
-    return seen
+        yield url, response
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:

@@ -34,7 +34,7 @@ from tests.console.chromium import (
     describe,
     launch,
     log_in,
-    nav_pages,
+    walk_navigation,
 )
 from tests.servers import smscd_serve
 
@@ -44,7 +44,7 @@ if not CHROMIUM.exists():
         raise RuntimeError(reason)
     pytest.skip(reason, allow_module_level=True)
 
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Response, expect, sync_playwright
 
 pytestmark = pytest.mark.browser
 
@@ -118,27 +118,47 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
-def check_every_page(page: Page, pages: list[str]) -> None:
-    """Each page loads with 200, without console errors, failed requests or HTTP errors,
-    and without serious or critical accessibility violations."""
-    trouble = Trouble()
-    trouble.watch(page)
-    problems = []
-    for url in pages:
-        # Leave the previous page first: a poll it had in flight is aborted by leaving,
-        # which is not this page's failure.
-        page.goto("about:blank")
-        trouble.lines.clear()
-        response = page.goto(url)
+class Checks:
+    """The checks of every page: it loads with 200, without console errors, failed requests
+    or HTTP errors, shows no error message, and has no serious or critical accessibility
+    violations."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.trouble = Trouble()
+        self.trouble.watch(page)
+        self.problems: list[str] = []
+
+    def walk(self, start: str) -> list[str]:
+        """Check every page of the navigation from ``start``; the URLs walked."""
+        walked = []
+        for url, response in walk_navigation(self.page, start, self.trouble.lines.clear):
+            self.check(url, response)
+            walked.append(url)
+        return walked
+
+    def visit(self, url: str) -> None:
+        """Check one page (leaving the last one first, as the walk does)."""
+        self.page.goto("about:blank")
+        self.trouble.lines.clear()
+        self.check(url, self.page.goto(url))
+
+    def check(self, url: str, response: Response | None) -> None:
         assert response is not None
         if response.status != 200:
-            problems.append(f"{url}: HTTP {response.status}")
-        page.wait_for_load_state("networkidle")
-        violations = axe_violations(page)
+            self.problems.append(f"{url}: HTTP {response.status}")
+        self.page.wait_for_load_state("networkidle")
+        # A page reached from the menu, before any input, has nothing to complain about
+        # (the stats page once did: its per-day get_stat calls overran the API's limit).
+        alerts = self.page.locator("[role=alert]").all_inner_texts()
+        self.problems += [f"{url}: shows an error: {text}" for text in alerts]
+        violations = axe_violations(self.page)
         if violations:
-            problems.append(f"{url}: accessibility\n{describe(violations)}")
-        problems += [f"{url}: {line}" for line in trouble.lines]
-    assert not problems, "\n".join(problems)
+            self.problems.append(f"{url}: accessibility\n{describe(violations)}")
+        self.problems += [f"{url}: {line}" for line in self.trouble.lines]
+
+    def assert_clean(self) -> None:
+        assert not self.problems, "\n".join(self.problems)
 
 
 @ON_SQLITE
@@ -147,7 +167,8 @@ def test_every_page_in_the_navigation_loads_cleanly(demo, page, login, password)
     walk_the_navigation(demo, page, login, password)
 
 
-@pytest.mark.parametrize("demo", [b for b in BACKENDS if b != "sqlite"], indirect=True)
+@pytest.mark.skipif("postgres" not in BACKENDS, reason="SMSCD_TEST_POSTGRES_URL is not set")
+@pytest.mark.parametrize("demo", ["postgres"], indirect=True)
 def test_every_page_in_the_navigation_loads_cleanly_on_postgresql(demo, page):
     walk_the_navigation(demo, page, *ACCOUNTS[0])
 
@@ -155,20 +176,23 @@ def test_every_page_in_the_navigation_loads_cleanly_on_postgresql(demo, page):
 def walk_the_navigation(demo: Demo, page: Page, login: str, password: str) -> None:
     log_in(page, demo.url, login, password)
     assert page.url == f"{demo.url}/console/history"
-    pages = nav_pages(page, page.url)
-    # The menu has at least the first pages of the console.
-    paths = {url.removeprefix(demo.url) for url in pages}
-    assert {"/console/history", "/console/incoming", "/console/send", "/console/stats"} <= paths
-    # And one message's timeline, reached from the history.
-    page.goto(f"{demo.url}/console/history")
+    # One message's timeline, reached from the history (the landing page).
     timeline = page.locator("main table a[href^='/console/history/']").first
-    pages.append(demo.url + str(timeline.get_attribute("href")))
-    check_every_page(page, pages)
+    message = demo.url + str(timeline.get_attribute("href"))
+    checks = Checks(page)
+    walked = checks.walk(page.url)
+    # The menu has at least the first pages of the console.
+    paths = {url.removeprefix(demo.url) for url in walked}
+    assert {"/console/history", "/console/incoming", "/console/send", "/console/stats"} <= paths
+    checks.visit(message)
+    checks.assert_clean()
 
 
 @ON_SQLITE
 def test_the_login_page_is_clean_and_accessible(demo, page):
-    check_every_page(page, [f"{demo.url}/console/login"])
+    checks = Checks(page)
+    checks.visit(f"{demo.url}/console/login")
+    checks.assert_clean()
 
 
 @ON_BOTH
@@ -274,7 +298,9 @@ def test_every_operator_page_loads_cleanly(demo, page):
     log_in(page, demo.url, login, password, path="/console/operator/login")
     landing = page.url
     assert "/console/operator" in landing, landing
-    check_every_page(page, nav_pages(page, landing))
+    checks = Checks(page)
+    checks.walk(landing)
+    checks.assert_clean()
 
 
 @ON_SQLITE
