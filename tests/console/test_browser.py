@@ -197,6 +197,8 @@ def test_the_login_page_is_clean_and_accessible(demo, page):
 
 @ON_BOTH
 def test_sending_shows_the_cost_then_the_status_changes_without_reload(demo, page):
+    trouble = Trouble()
+    trouble.watch(page)
     log_in(page, demo.url, "demo2", "demo2")
     page.get_by_role("navigation").get_by_role("link", name=EN["send"], exact=True).click()
     page.get_by_label(EN["phones"], exact=True).fill(UNDELIVERABLE)
@@ -204,6 +206,7 @@ def test_sending_shows_the_cost_then_the_status_changes_without_reload(demo, pag
     page.get_by_role("button", name=EN["get_cost"]).click()
     cost = page.locator("#quote-cost")
     expect(cost).to_have_text(re.compile(r"^\d+(\.\d+)?$"))
+    assert not (violations := axe_violations(page)), describe(violations)
     page.get_by_role("button", name=EN["confirm"]).click()
     expect(page.locator("#send-id")).to_have_text(re.compile(r"^\d+$"))
     # A mark in this document: a reload would drop it.
@@ -212,6 +215,9 @@ def test_sending_shows_the_cost_then_the_status_changes_without_reload(demo, pag
     expect(status).to_have_attribute("data-status", re.compile(r"^(-1|0)$"))
     expect(status).to_have_attribute("data-status", "20", timeout=WAIT_MS)
     assert page.evaluate("() => window.notReloaded === true")
+    # The states the walk never sees: the quote (above) and the table htmx filled in.
+    assert not (violations := axe_violations(page)), describe(violations)
+    assert not trouble.lines, trouble.lines
 
 
 @ON_SQLITE
