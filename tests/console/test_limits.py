@@ -4,13 +4,23 @@ where the browser walk found the statistics page overrunning get_stat's limit)."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
+import pytest
 
 from tests.console.browser import csrf
-from tests.limits.conftest import api, limiter, redis_prefix, settings_limited
-from tests.limits.harness import DUPLICATE, credentials, error_text, new_address
+from tests.limits.conftest import limited_settings
+from tests.limits.harness import DUPLICATE, LiveApp, credentials, error_text, new_address
 
-__all__ = ["api", "limiter", "redis_prefix", "settings_limited"]
+
+@pytest.fixture(scope="module")
+def api(backend, clock) -> Iterator[LiveApp]:
+    """The app with every limit at its default, for this module only: a live app keeps its
+    delivery worker querying the database, which other modules' tests (tests/limits'
+    in-flight gate) must not find still running."""
+    with LiveApp(limited_settings(backend.url), clock) as live:
+        yield live
 
 
 async def view(api, account, path: str, times: int) -> list[str]:
