@@ -46,6 +46,10 @@ TEST_SETTINGS = {
     "rate_limits": False,
     "delivery_poll_seconds": 3600.0,
     "delivery_maintenance_seconds": 1e9,
+    # Changes to an account reach a worker's account cache by a notice, a moment after the
+    # commit; tests that change an account and ask at once run without it, and
+    # tests/accounts/test_account_notices.py tests it.
+    "account_cache_seconds": 0,
 }
 TEST_PASSWORDS = Passwords(time_cost=1, memory_kib=64)
 START = 1_790_000_000  # 2026-09-21 14:13:20 UTC: tests' "now" unless they set another

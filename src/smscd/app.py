@@ -92,7 +92,7 @@ def routes(
         ),
         # Receipts and incoming messages from HTTP providers (docs/carriers.md).
         Route("/intake/{connector}", IntakeEndpoint(running), name="intake"),
-        console.mount(running),  # the web console, /console/* (docs/console.md)
+        console.mount(running, connectors),  # the web console, /console/* (docs/console.md)
         # Every other path, slashes included, is a short URL's or nobody's: /<code>/ is 404
         # (405 for POST), and no path is redirected to another (docs/links.md).
         Route(

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from smscd.accounts.auth import Authenticator
+from smscd.accounts.cache import AccountCache
 from smscd.accounts.passwords import Passwords
 from smscd.callbacks.relay import CallbackRelay
 from smscd.components import Component, Periodic
@@ -75,6 +76,7 @@ def server(settings: Settings, clock: Clock = time.time) -> Runtime:
     # receipts and replies need only the database: an unstarted one serves without it).
     delivery = next((job for job in jobs if isinstance(job, Delivery)), None)
     intake = Intake(delivery or Delivery(settings, db, clock), settings.intake_max_body_bytes)
+    accounts = AccountCache(db, settings.account_cache_seconds)
     services = Services(
         settings=settings,
         db=db,
@@ -82,6 +84,7 @@ def server(settings: Settings, clock: Clock = time.time) -> Runtime:
             db,
             Passwords(settings.argon2_time_cost, settings.argon2_memory_kib),
             settings.auth_cache_seconds,
+            accounts=accounts,
         ),
         clock=clock,
         guard=guard,
@@ -90,6 +93,7 @@ def server(settings: Settings, clock: Clock = time.time) -> Runtime:
     )
     components: list[Component] = [
         db,
+        accounts,
         *guarding,
         numbering,
         Periodic("numbering-refresh", settings.numbering_refresh_seconds, numbering.refresh),

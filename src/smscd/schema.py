@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
+from smscd.accounts import operators
 from smscd.accounts import tables as accounts
 from smscd.billing import tables as billing
 from smscd.callbacks import tables as callbacks
@@ -36,6 +37,7 @@ MODULES = (
     numbering,
     sending,
     tariffs,
+    operators,  # the console's operators (docs/console.md)
 )
 
 

@@ -145,6 +145,15 @@ class Settings(BaseSettings):
         "(as a keyed hash, never the password), so that argon2 runs once, not per request. "
         "0 disables the cache.",
     )
+    account_cache_seconds: int = Field(
+        60,
+        ge=0,
+        description="PostgreSQL: how long a worker may answer accepted credentials from memory "
+        "without reading the account's row. The database announces every change to an account "
+        "or its keys, and a worker keeps nothing while it cannot hear those notices "
+        "(docs/security.md); this is the limit for one it failed to hear. 0 disables the cache. "
+        "SQLite has no such cache.",
+    )
     argon2_time_cost: int = Field(3, ge=1, description="argon2id passes for password hashes.")
     argon2_memory_kib: int = Field(
         65536, ge=8, description="argon2id memory, in KiB, for password hashes."

@@ -29,6 +29,12 @@ def pages(send_id: str = "1", phones: str = "", int_id: int = 1) -> list[str]:
         "/console/incoming",
         "/console/send",
         f"/console/send/status?id={send_id}&phones={phones}",
+        "/console/tariffs",
+        "/console/links",
+        "/console/links?start=20.09.2026&end=21.09.2026",
+        "/console/senders",
+        "/console/keys",
+        "/console/settings",
     ]
 
 
@@ -55,6 +61,28 @@ def test_one_account_never_sees_anothers_data(backend, client, make_account):
     status = mine.get("/console/send/status?id=424242&phones=79991234567").text
     assert "<td>79991234567</td>" in status
     assert secret in mine.get(f"/console/history/{int_id}").text
+    # The owner's links, sender name, key and callback URL, made through its own pages.
+    token = csrf(mine.get("/console/settings").text)
+    made = mine.post("/console/links", data={"link": f"https://{secret}.example/", "csrf": token})
+    short = re.search(r'<strong id="new-link">[^<]*/([^/<]+)</strong>', made.text)
+    assert short is not None
+    link_code = short.group(1)
+    assert (
+        mine.post("/console/senders", data={"name": "OwnerSndr", "csrf": token}).status_code == 303
+    )
+    key = re.search(
+        r'value="([0-9a-f]{40})"', mine.post("/console/keys", data={"csrf": token}).text
+    )
+    assert key is not None
+    hook = f"https://{secret}.hooks.example/cb"
+    assert mine.post("/console/settings/callback",
+                     data={"callback_url": hook, "csrf": token}).status_code == 200  # fmt: skip
+    owned = [link_code, "OwnerSndr", key.group(1)[:12], hook, f"{secret}.example"]
+    assert all(
+        any(thing in mine.get(path).text for path in ("/console/links", "/console/senders",
+                                                     "/console/keys", "/console/settings"))
+        for thing in owned
+    )  # fmt: skip
     # ... the other account, walking every page, never does.
     theirs = visitor(client)
     log_in(theirs, other.login, other.password)
@@ -66,6 +94,8 @@ def test_one_account_never_sees_anothers_data(backend, client, make_account):
         assert "OwnerName" not in page.text, path
         assert owner.login not in page.text, path
         assert "<td>79991234567</td>" not in page.text, path
+        for thing in owned:
+            assert thing not in page.text, (path, thing)
 
 
 def test_history_filters_and_pages_like_get_messages(backend, client, make_account):
@@ -168,3 +198,24 @@ def test_pages_follow_the_accounts_language(client, make_account):
     assert 'lang="en"' in page
     assert "Sent messages" in page
     assert csrf(page)
+
+
+def test_history_filters_by_status_and_pages_through_the_rest(backend, client, make_account):
+    account = make_account(language="en")
+    rows = [sent(account.id, START - 60 * i, status=20 if i % 3 == 0 else 1, message=f"m{i}")
+            for i in range(120)]  # fmt: skip
+    add_sent(backend.engine, rows)
+    browser = visitor(client)
+    log_in(browser, account.login, account.password)
+    failed = browser.get("/console/history?status=20").text
+    assert set(re.findall(r"<td>(m\d+)</td>", failed)) == {f"m{i}" for i in range(0, 120, 3)}
+    assert '<option value="20" selected>Cannot be delivered</option>' in failed
+    first = browser.get("/console/history?status=1").text
+    assert len(ROW.findall(first)) == 50
+    older = re.search(r'href="(/console/history\?[^"]+status=1&amp;prev_id=\d+)"', first)
+    assert older is not None
+    second = browser.get(older.group(1).replace("&amp;", "&")).text
+    delivered = set(re.findall(r"<td>(m\d+)</td>", first + second))
+    assert delivered == {f"m{i}" for i in range(120) if i % 3}
+    # An unknown status is no filter.
+    assert len(ROW.findall(browser.get("/console/history?status=zz").text)) == 50

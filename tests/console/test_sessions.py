@@ -88,6 +88,19 @@ def test_a_wrong_password_opens_no_session(backend, client, make_account):
     assert browser.get("/console/history").headers["location"] == "/console/login"
 
 
+def test_a_login_with_a_nul_is_a_wrong_login_not_a_server_error(client, make_account):
+    """PostgreSQL refuses NUL in text: the login must never reach it (it was a 500 there)."""
+    account = make_account()
+    browser = visitor(client)
+    page = browser.get("/console/login")
+    reply = browser.post(
+        "/console/login",
+        data={"login": account.login + "\x00", "password": account.password,
+              "csrf": csrf(page.text)},
+    )  # fmt: skip
+    assert reply.status_code == 401
+
+
 def test_pages_without_a_session_send_to_the_login_form(client):
     browser = visitor(client)
     for path in PAGES:

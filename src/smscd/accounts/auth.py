@@ -10,6 +10,11 @@ to the stored hash: a password change invalidates it at once. Failures are never
 An unknown login is verified against a decoy hash, so that every refusal of a login and
 password costs one argon2 verification, like a wrong password (no user enumeration by
 timing).
+
+With an :class:`~smscd.accounts.cache.AccountCache` (PostgreSQL), accepted credentials
+skip the account's row too, while the database can tell this worker of every change to it
+(accounts/cache.py). Only acceptances are remembered; the allowed addresses are checked on
+every request, from the remembered list.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from smscd.accounts import apikeys
 from smscd.accounts import queries as q
+from smscd.accounts.cache import AccountCache
 from smscd.accounts.model import Account
 from smscd.accounts.passwords import Passwords
 from smscd.addresses import networks, parse_address, within
@@ -69,8 +75,10 @@ class Authenticator:
         passwords: Passwords,
         cache_seconds: int,
         clock: Callable[[], float] = time.monotonic,
+        accounts: AccountCache | None = None,
     ) -> None:
         self._db = db
+        self._accounts = accounts
         self._passwords = passwords
         self._cache_seconds = cache_seconds
         self._clock = clock
@@ -95,17 +103,45 @@ class Authenticator:
     async def _by_key(self, key: str, client_ip: str | None) -> Account:
         if not apikeys.looks_like_key(key):
             raise AuthorisationError("malformed key")
+        remembered = self._token("key", key)
+        cached = self._cached(remembered, client_ip)
+        if cached is not None:
+            return cached
+        generation = self._accounts.generation if self._accounts is not None else 0
         rows = await self._db.fetch_point(q.ACCOUNT_BY_KEY_PREFIX, (key[: apikeys.PREFIX_LEN],))
         for row in rows:
             if apikeys.matches(row[0], row[1], key):
                 account_row = row[2:]
+                account = _account(account_row)
+                if self._accounts is not None:
+                    self._accounts.put(remembered, account, account_row[3], generation)
                 if not ip_allowed(account_row[3], client_ip):
                     raise AuthorisationError("address not allowed")
-                return _account(account_row)
+                return account
         raise AuthorisationError("unknown key")
 
+    def _cached(self, remembered: bytes, client_ip: str | None) -> Account | None:
+        """The account these credentials were accepted for, if the cache still holds it."""
+        if self._accounts is None:
+            return None
+        entry = self._accounts.get(remembered)
+        if entry is None:
+            return None
+        if not ip_allowed(entry.allowed_ips, client_ip):
+            raise AuthorisationError("address not allowed")
+        return entry.account
+
     async def _by_password(self, login: str, psw: str, client_ip: str | None) -> Account:
-        rows = await self._db.fetch_point(q.ACCOUNT_BY_LOGIN, (login,))
+        # The account cache may skip argon2 only where a verified password may be kept.
+        accounts = self._accounts if self._cache_seconds else None
+        remembered = self._token("login", login, psw)
+        if accounts is not None:
+            cached = self._cached(remembered, client_ip)
+            if cached is not None:
+                return cached
+        generation = accounts.generation if accounts is not None else 0
+        # No login holds a NUL (service.py refuses one), and PostgreSQL refuses it in text.
+        rows = [] if "\x00" in login else await self._db.fetch_point(q.ACCOUNT_BY_LOGIN, (login,))
         if not rows:
             # As slow as a wrong password: a quicker refusal would tell which logins exist.
             await self._verify_once(self._token("", login, psw), self._decoy, psw)
@@ -122,9 +158,12 @@ class Authenticator:
                 if len(self._verified) >= _CACHE_LIMIT:
                     self._verified.clear()
                 self._verified[token] = now + self._cache_seconds
+        account = _account(row)
+        if accounts is not None:
+            accounts.put(remembered, account, row[3], generation)
         if not ip_allowed(row[3], client_ip):
             raise AuthorisationError("address not allowed")
-        return _account(row)
+        return account
 
     def _token(self, *parts: str) -> bytes:
         """The keyed hash that stands for these credentials in the cache and in flight."""

@@ -57,6 +57,18 @@ def normalise_allowed_ips(text: str) -> str:
     return ",".join(items)
 
 
+def check_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise AccountError(f"unknown time zone {name!r}") from exc
+
+
+def check_language(language: str) -> None:
+    if language not in LANGUAGES:
+        raise AccountError(f"language must be one of {', '.join(LANGUAGES)}")
+
+
 def account_id(conn: Connection, login: str) -> int:
     found = conn.execute(select(accounts.c.id).where(accounts.c.login == login)).scalar()
     if found is None:
@@ -68,15 +80,11 @@ def create_account(conn: Connection, new: NewAccount, passwords: Passwords) -> i
     login = _valid_login(new.login)
     if not new.password:
         raise AccountError("the password must not be empty")
-    try:
-        ZoneInfo(new.timezone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise AccountError(f"unknown time zone {new.timezone!r}") from exc
+    check_zone(new.timezone)
     currency = new.currency.strip().upper()
     if len(currency) != 3 or not currency.isalpha():
         raise AccountError(f"invalid currency {new.currency!r}")
-    if new.language not in LANGUAGES:
-        raise AccountError(f"language must be one of {', '.join(LANGUAGES)}")
+    check_language(new.language)
     if conn.execute(select(accounts.c.id).where(accounts.c.login == login)).first():
         raise AccountError(f"account {login!r} exists")
     parent_id = account_id(conn, new.parent) if new.parent else None

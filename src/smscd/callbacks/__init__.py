@@ -7,6 +7,15 @@ above the domains import them; pyproject.toml's import contracts check it.
 """
 
 from smscd.callbacks.backlog import backlog
+from smscd.callbacks.signing import new_secret
 from smscd.callbacks.store import incoming_received, status_changed
+from smscd.callbacks.target import CallbackUrlError, checked_url
 
-__all__ = ["backlog", "incoming_received", "status_changed"]
+__all__ = [
+    "CallbackUrlError",
+    "backlog",
+    "checked_url",
+    "incoming_received",
+    "new_secret",
+    "status_changed",
+]

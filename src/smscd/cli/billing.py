@@ -5,17 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, select
 
 from smscd import money
 from smscd.accounts.service import account_id
 from smscd.accounts.tables import accounts
-from smscd.billing import service, store
+from smscd.billing import admin, service, store
 from smscd.billing.tables import MAIN_BALANCE, SECOND_BALANCE
 from smscd.cli.common import (
     DatabaseOption,
@@ -30,7 +29,7 @@ from smscd.db.gateway import Database
 
 rates_app = commands("Currency rates for statistics.")
 
-TOPUP_MAX = Decimal(10) ** 13  # hundredths fit a BIGINT many times over
+TOPUP_MAX = admin.TOPUP_MAX
 
 
 @contextmanager
@@ -68,14 +67,9 @@ def rates_list(database: DatabaseOption = None) -> None:
 def _amount(text: str) -> int:
     """A positive amount with at most two decimal places, in hundredths."""
     try:
-        value = Decimal(text.strip())
-    except InvalidOperation as exc:
-        raise fail(f"not an amount: {text!r}") from exc
-    if not value.is_finite() or value <= 0 or value >= TOPUP_MAX:
-        raise fail(f"an amount is above 0 and below {TOPUP_MAX}, not {text!r}")
-    if value != value.quantize(Decimal("0.01")):
-        raise fail(f"an amount has at most two decimal places, not {text!r}")
-    return money.to_hundredths(value)
+        return admin.amount(text)
+    except admin.AmountError as exc:
+        raise fail(str(exc)) from exc
 
 
 def topup(
@@ -117,12 +111,17 @@ def set_credit(
 ) -> None:
     """Let the main balance go down to minus AMOUNT (send.php refuses past it: error 3)."""
     hundredths = 0 if amount.strip() in ("0", "0.00") else _amount(amount)
-    with _engine(database) as engine, engine.begin() as conn:
+    with _engine(database) as engine, engine.connect() as conn:
         found = account_id(conn, login)
-        conn.execute(update(accounts).where(accounts.c.id == found).values(credit=hundredths))
         currency = conn.execute(
             select(accounts.c.currency).where(accounts.c.id == found)
         ).scalar_one()
+
+    async def change(db: Database) -> None:
+        async with db.transaction() as tx:
+            await admin.set_credit(tx, found, hundredths)
+
+    with_database(command_settings(database), change)
     console.print(f"{login}: credit limit {money.to_text(hundredths)} {currency}", highlight=False)
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated
-from urllib.parse import urlsplit
 
 import typer
 from sqlalchemy import update
 
 from smscd.accounts.service import account_id
 from smscd.accounts.tables import accounts
-from smscd.callbacks.signing import new_secret
+from smscd.callbacks import CallbackUrlError, checked_url, new_secret
 from smscd.cli.common import DatabaseOption, command_database, console, fail
 
 
@@ -23,10 +22,10 @@ def set_callback(
 ) -> None:
     """Post LOGIN's status changes and incoming messages to URL, signed with a new key
     (printed once: give it to the handler)."""
-    url = url.strip()
-    parts = urlsplit(url)
-    if url and (parts.scheme not in ("http", "https") or not parts.netloc):
-        raise fail(f"a callback URL is http:// or https:// with a host, not {url!r}")
+    try:
+        url = checked_url(url)
+    except CallbackUrlError as exc:
+        raise fail(str(exc)) from exc
     secret = new_secret() if url else ""
     with command_database(database) as (_, engine), engine.begin() as conn:
         found = account_id(conn, login)

@@ -90,9 +90,7 @@ def connectors_add(
                 **({"connections": connections} if connections else {}),
             })  # fmt: skip
         elif kind == "http":
-            secret = sys.stdin.readline().strip() if secret_stdin else secrets.new_secret()
-            if len(secret) < 16:
-                raise fail("an intake secret is at least 16 characters")
+            secret = _intake_secret(secret_stdin)
             salt, digest = secrets.hashed(secret)
             config = json.dumps({
                 "url": url, "timeout": timeout, "token": _sealed(token, key), "salt": salt,
@@ -109,12 +107,64 @@ def connectors_add(
     console.print(f"connector {name} ({kind}) added; route messages to it with smscd routes add",
                   highlight=False)  # fmt: skip
     if shown_secret:
-        console.print(
-            "intake secret (shown once; the provider sends it as Authorization: Bearer): "
-            + shown_secret,
-            highlight=False,
-            soft_wrap=True,
-        )
+        _show_secret(shown_secret)
+
+
+def _intake_secret(from_stdin: bool) -> str:
+    secret = sys.stdin.readline().strip() if from_stdin else secrets.new_secret()
+    if len(secret) < 16:
+        raise fail("an intake secret is at least 16 characters")
+    return secret
+
+
+def _show_secret(secret: str) -> None:
+    console.print(
+        "intake secret (shown once; the provider sends it as Authorization: Bearer): " + secret,
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@connectors_app.command("secret")
+def connectors_secret(
+    name: str,
+    secret_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--secret-stdin", help="Read the new secret from stdin instead of generating one."
+        ),
+    ] = False,
+    end_old: Annotated[
+        bool,
+        typer.Option(
+            "--end-old", help="End the previous secret (kept since the last change); no new one."
+        ),
+    ] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Rotate an http connector's intake secret: a new one (shown once), the current one
+    still accepted until --end-old (docs/security.md, "Intake and connector secrets")."""
+    with command_database(database) as (_, engine), engine.begin() as conn:
+        kind, stored = registry.found(conn, name)
+        if kind != "http":
+            raise fail(f"connector {name} is a {kind} connector: only http ones have a secret")
+        config = json.loads(stored)
+        secret = ""
+        if end_old:
+            config.pop("old_salt", None)
+            config.pop("old_digest", None)
+        else:
+            secret = _intake_secret(secret_stdin)
+            config["old_salt"], config["old_digest"] = config["salt"], config["digest"]
+            config["salt"], config["digest"] = secrets.hashed(secret)
+        registry.set_config(conn, name, json.dumps(config))
+    if end_old:
+        console.print(f"{name}: only the current intake secret is accepted", highlight=False)
+        return
+    console.print(f"{name}: a new intake secret; the previous one is still accepted until "
+                  f"smscd connectors secret {name} --end-old", highlight=False)  # fmt: skip
+    if not secret_stdin:
+        _show_secret(secret)
 
 
 def _sealed(value: str, key: str) -> str:
@@ -134,7 +184,7 @@ def _shown(config: str) -> str:
         return config
     if not isinstance(raw, dict):
         return config
-    for hidden in ("salt", "digest"):
+    for hidden in ("salt", "digest", "old_salt", "old_digest"):
         raw.pop(hidden, None)
     for held in ("password", "token"):
         if held in raw:

@@ -21,6 +21,7 @@ from smscd import metrics
 from smscd import worker as background_worker
 from smscd.accounts import service
 from smscd.accounts.passwords import Passwords
+from smscd.cli import admin as admin_cli
 from smscd.cli import billing as billing_cli
 from smscd.cli import callbacks as callbacks_cli
 from smscd.cli import delivery as delivery_cli
@@ -72,6 +73,7 @@ app.add_typer(sending_cli.sender_app, name="sender")
 app.add_typer(delivery_cli.connectors_app, name="connectors")
 app.add_typer(delivery_cli.routes_app, name="routes")
 app.add_typer(incoming_cli.numbers_app, name="numbers")
+app.add_typer(admin_cli.admin_app, name="admin")  # console operators (docs/console.md)
 for _name, _command in billing_cli.account_commands + callbacks_cli.account_commands:
     account_app.command(_name)(_command)
 
@@ -363,6 +365,10 @@ def demo(
         console.print(line, highlight=False, soft_wrap=True)
     console.print(
         f"\nThe web console: http://127.0.0.1:{port}/console/ (demo / demo, demo2 / demo2)",
+        highlight=False,
+    )
+    console.print(
+        f"The operator pages: http://127.0.0.1:{port}/console/operator/ (admin / admin)",
         highlight=False,
     )
     console.print()

@@ -10,6 +10,10 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from smscd.console.account import AccountPages
+from smscd.console.bulk import BulkSend
+from smscd.console.operator.endpoint import router as operator_router
+from smscd.console.operator.pages import ConnectorsHealth
 from smscd.console.pages import Console
 from smscd.http.endpoint import Running
 
@@ -49,8 +53,10 @@ class SecurityHeaders:
         await self._app(scope, receive, with_headers)
 
 
-def mount(running: Running) -> Mount:
+def mount(running: Running, connectors: ConnectorsHealth = dict) -> Mount:
     console = Console(running)
+    mine = AccountPages(console)
+    bulk = BulkSend(console)
     return Mount(
         "/console",
         app=SecurityHeaders(
@@ -66,8 +72,24 @@ def mount(running: Running) -> Mount:
                     Route("/send", console.send_form, methods=["GET"]),
                     Route("/send", console.send, methods=["POST"]),
                     Route("/send/status", console.send_status, methods=["GET"]),
+                    Route("/send/csv", bulk.upload, methods=["POST"]),
+                    Route("/send/list", bulk.send_list, methods=["POST"]),
+                    Route("/tariffs", mine.tariffs, methods=["GET"]),
+                    Route("/links", mine.links, methods=["GET"]),
+                    Route("/links", mine.add_link, methods=["POST"]),
+                    Route("/senders", mine.senders, methods=["GET"]),
+                    Route("/senders", mine.add_sender, methods=["POST"]),
+                    Route("/senders/remove", mine.remove_sender, methods=["POST"]),
+                    Route("/keys", mine.keys, methods=["GET"]),
+                    Route("/keys", mine.create_key, methods=["POST"]),
+                    Route("/keys/revoke", mine.revoke_key, methods=["POST"]),
+                    Route("/settings", mine.settings, methods=["GET"]),
+                    Route("/settings", mine.save_settings, methods=["POST"]),
+                    Route("/settings/callback", mine.save_callback, methods=["POST"]),
                     Route("/", console.login_form, methods=["GET"]),
                     Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+                    # The operator's pages (console/operator/; docs/console.md).
+                    Mount("/operator", app=operator_router(running, connectors)),
                 ]
             )
         ),

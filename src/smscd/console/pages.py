@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from smscd.accounts.auth import ip_allowed
 from smscd.billing import endpoint as billing
 from smscd.console import queries as q
 from smscd.console import sessions, stats
@@ -23,7 +24,7 @@ from smscd.console.words import browser_language, words
 from smscd.dates import zone_clock
 from smscd.errors import ApiError, AuthorisationError, IpBlockedError, NotFoundError
 from smscd.history import endpoint as history
-from smscd.history.statuses import status_name
+from smscd.history.statuses import STATUSES, status_name
 from smscd.http import charsets
 from smscd.http.context import ApiRequest, Reply, Services
 from smscd.http.endpoint import Action, Running, body_pairs
@@ -41,6 +42,7 @@ _env = Environment(
 )  # fmt: skip
 
 HISTORY_PAGE = 50
+STATUS_SCAN = 1000  # get_messages' largest cnt
 FORBIDDEN = "Forbidden: the form's CSRF token is missing or wrong"
 
 
@@ -72,8 +74,15 @@ class Console:
     # Sessions -------------------------------------------------------------------------------
 
     async def session(self, request: Request) -> Session | None:
+        """The request's session; None without one, or from an address the account no
+        longer allows (its allowed list applies to the console as to the API)."""
         services = self.services()
-        return await sessions.find(services.db, request, services.clock())
+        session = await sessions.find(services.db, request, services.clock())
+        if session is None or not ip_allowed(
+            session.allowed_ips, services.addresses.of(request.scope)
+        ):
+            return None
+        return session
 
     def _login_page(self, request: Request, status: int = 200, message: str = "") -> Response:
         token = sessions.login_token(request)
@@ -203,17 +212,30 @@ class Console:
         query = request.query_params
         filters = {name: query.get(name, "").strip() for name in ("start", "end", "phone")}
         values = {k: v for k, v in filters.items() if v}
-        values["cnt"] = str(HISTORY_PAGE)
+        # The status filter is the console's (get_messages has none): the page scans
+        # STATUS_SCAN messages of get_messages' own answer and keeps those in the status.
+        status = query.get("status", "").strip()
+        if status not in {str(code) for code in STATUSES}:
+            status = ""
+        filters["status"] = status
+        values["cnt"] = str(STATUS_SCAN if status else HISTORY_PAGE)
         prev_id = query.get("prev_id", "").strip()
         if prev_id:
             values["prev_id"] = prev_id
         rows, error = await self.records(request, session, history.ACTION, values)
-        more = ""
-        if len(rows) == HISTORY_PAGE:
+        shown, more = list(rows), ""
+        if status:
+            shown = [row for row in rows if str(row["status"]) == status][:HISTORY_PAGE]
+            if len(shown) == HISTORY_PAGE:
+                more = str(shown[-1]["int_id"])
+            elif len(rows) == STATUS_SCAN:
+                more = str(rows[-1]["int_id"])
+        elif len(rows) == HISTORY_PAGE:
             more = str(rows[-1]["int_id"])
+        statuses = [(str(code), status_name(code, session.account.language)) for code in STATUSES]
         return self.page(
-            "history.html", session, rows=rows, error=error, filters=filters, more=more,
-            section="history",
+            "history.html", session, rows=shown, error=error, filters=filters, more=more,
+            section="history", statuses=statuses,
         )  # fmt: skip
 
     async def incoming(self, request: Request) -> Response:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -99,6 +99,31 @@ class Database(Reads):
     @abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
         """A unit of work, committed durably when the ``async with`` block ends."""
+
+    @abstractmethod
+    async def start(self) -> None: ...
+
+    @abstractmethod
+    async def stop(self) -> None: ...
+
+    def listener(
+        self, channel: str, on_notice: Callable[[str], None], on_gap: Callable[[], None]
+    ) -> Listener | None:
+        """A component that hears what other processes announce on ``channel``, on a
+        database that can tell them (PostgreSQL's LISTEN/NOTIFY); None on one that cannot."""
+        return None
+
+
+class Listener(ABC):
+    """Notices of one channel, from any process on the same database.
+
+    ``on_notice(payload)`` runs for each notice; ``on_gap()`` whenever notices may have been
+    missed (before the first subscription holds, when the connection is lost, and again
+    when it is back), so that whoever keeps state from them can drop it. :attr:`live` is
+    true while notices are being heard."""
+
+    name = "listener"
+    live: bool
 
     @abstractmethod
     async def start(self) -> None: ...

@@ -3,10 +3,13 @@ receipts and incoming messages (docs/carriers.md, "HTTP providers"; the JSON con
 connectors/provider.py ``parse_intake``).
 
 Each connector has its own secret, sent as ``Authorization: Bearer <secret>`` and checked
-against the stored keyed hash in constant time (docs/security.md, "The intake secret"). An
-unknown connector and a wrong secret get the same 401, and each counts as a failed
-authorisation of the address (the API's IP blocks apply: 403 once blocked). The body is
-read up to ``SMSCD_INTAKE_MAX_BODY_BYTES`` (413 beyond). Every refusal is a 4xx with a JSON
+against the stored keyed hash in constant time (docs/security.md, "Intake and connector
+secrets"). The providers' settings are read from the database at most once every
+:data:`REFRESH_SECONDS` per process, whatever is posted: a stranger's post costs an HMAC,
+never a query. An unknown connector and a wrong secret get the same 401, and each counts
+as a failed authorisation of the address (the API's IP blocks apply: 403 once blocked).
+Nothing of the body is read before the secret is right; then it is read up to
+``SMSCD_INTAKE_MAX_BODY_BYTES`` (413 beyond). Every refusal is a 4xx with a JSON
 ``{"error": "..."}``; a post that is read is applied whole, receipts through the same sink
 as every connector's (statuses never go backwards) and messages to the owner of the number
 they were sent to, then answered 200 with what was applied. If the database cannot take
@@ -15,7 +18,10 @@ it, 503: the provider posts again (applying a post twice changes nothing more).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import Callable
 
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
@@ -23,6 +29,7 @@ from starlette.types import Receive, Scope, Send
 
 from smscd.db.gateway import Reads
 from smscd.delivery import queries
+from smscd.delivery.connectors import secrets
 from smscd.delivery.connectors.base import Sink
 from smscd.delivery.connectors.provider import (
     IntakeError,
@@ -37,14 +44,52 @@ log = logging.getLogger("smscd.delivery.intake")
 
 KIND = "http"
 MAX_NAME = 64
+# How long a process keeps the providers' settings: a new connector, a new secret or a
+# removed connector takes effect within this many seconds [ours].
+REFRESH_SECONDS = 5.0
+
+
+_DECOY = ProviderConfig("http://decoy.invalid/", *secrets.hashed(secrets.new_secret()))
 
 
 class Intake:
-    """What the intake applies posts with (a domain service of the API's workers)."""
+    """What the intake applies posts with (a domain service of the API's workers), and
+    the providers' settings it checks secrets against."""
 
-    def __init__(self, sink: Sink, max_body_bytes: int) -> None:
+    def __init__(self, sink: Sink, max_body_bytes: int,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
         self.sink = sink
         self.max_body_bytes = max_body_bytes
+        self._monotonic = monotonic
+        self._providers: dict[str, ProviderConfig] = {}
+        self._loaded_at: float | None = None
+        self._lock = asyncio.Lock()
+
+    def forget(self) -> None:
+        """Read the providers' settings again on the next post (tests; an operator's
+        change otherwise waits out :data:`REFRESH_SECONDS`)."""
+        self._loaded_at = None
+
+    async def provider(self, db: Reads, name: str) -> ProviderConfig | None:
+        """The settings of the ``http`` connector ``name``, or None."""
+        if not 0 < len(name) <= MAX_NAME:
+            return None
+        async with self._lock:  # one read at a time, however many posts wait for it
+            loaded = self._loaded_at
+            if loaded is None or self._monotonic() - loaded >= REFRESH_SECONDS:
+                self._providers = await _providers(db)
+                self._loaded_at = self._monotonic()
+        return self._providers.get(name)
+
+
+async def _providers(db: Reads) -> dict[str, ProviderConfig]:
+    found = {}
+    for name, config in await db.fetch_all(queries.PROVIDERS, [KIND]):
+        try:
+            found[str(name)] = ProviderConfig.parse(str(config))
+        except ProviderConfigError:
+            log.error("connector %s has a configuration the intake cannot read", name)
+    return found
 
 
 def _error(status: int, text: str) -> JSONResponse:
@@ -79,6 +124,12 @@ class IntakeEndpoint:
     def __init__(self, running: Running) -> None:
         self._running = running
 
+    @property
+    def intake(self) -> Intake | None:
+        """The running worker's intake (None before start)."""
+        services = self._running.services
+        return services.of(Intake) if services is not None else None
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self.respond(Request(scope, receive))
         await response(scope, receive, send)
@@ -99,10 +150,16 @@ class IntakeEndpoint:
             except ApiError:
                 return _error(403, "address blocked")
             name = str(request.path_params.get("connector", ""))
-            config = await self._config(services.db, name)
+            config = await intake.provider(services.db, name)
             secret = _bearer(request)
-            if config is None or not secret or not config.accepts(secret):
-                await services.guard.failed(address, now)
+            # An unknown name costs the same HMAC as a wrong secret: the answer's time
+            # does not tell which connectors exist.
+            accepted = (config or _DECOY).accepts(secret) and config is not None
+            if not secret or not accepted:
+                try:
+                    await services.guard.failed(address, now)
+                except ApiError:  # this failure was one too many: blocked from now on
+                    return _error(403, "address blocked")
                 return _error(401, "unknown connector or wrong secret")
             try:
                 body = await _body(request, intake.max_body_bytes)
@@ -123,16 +180,3 @@ class IntakeEndpoint:
             "receipts": {"received": len(receipts), "applied": len(taken)},
             "messages": {"received": len(replies), "stored": stored},
         })  # fmt: skip
-
-    @staticmethod
-    async def _config(db: Reads, name: str) -> ProviderConfig | None:
-        if not 0 < len(name) <= MAX_NAME:
-            return None
-        row = await db.fetch_one(queries.CONNECTOR, [name])
-        if row is None or str(row[0]) != KIND:
-            return None
-        try:
-            return ProviderConfig.parse(str(row[1]))
-        except ProviderConfigError:
-            log.error("connector %s has a configuration the intake cannot read", name)
-            return None

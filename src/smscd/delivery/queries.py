@@ -68,10 +68,12 @@ FINISH_BY_PEER = (
     " WHERE connector = ? AND peer_id = ? AND state IN ('sending', 'submitted')"
     " RETURNING int_id, account_id, phone, sender_id"
 )
+# By our id (params: state, status, err, now, int_id, connector): only a message that
+# connector was given, so that one connector's receipts never finish another's messages.
 FINISH_BY_ID = (
     "UPDATE messages SET state = ?, status = ?, err = ?, last_ts = ?,"
     " lease_until = NULL, claimed_by = NULL"
-    " WHERE int_id = ? AND state IN ('sending', 'submitted')"
+    " WHERE int_id = ? AND connector = ? AND state IN ('sending', 'submitted')"
     " RETURNING int_id, account_id, phone, sender_id"
 )
 # Leases: renew this worker's, rescue the expired ones of any worker (lost workers).
@@ -110,8 +112,8 @@ OUTSTANDING = (
 # A connector's messages handed over and waiting for their receipt, by the peer's id (the
 # e-mail connector reports them delivered after a restart: SMTP has no receipts).
 SUBMITTED_OF = "SELECT peer_id FROM messages WHERE state = 'submitted' AND connector = ?"
-# A connector's kind and settings (the intake checks a provider's secret against them).
-CONNECTOR = "SELECT kind, config FROM connectors WHERE name = ?"
+# Every HTTP provider's settings (the intake keeps them a few seconds: delivery/intake.py).
+PROVIDERS = "SELECT name, config FROM connectors WHERE kind = ?"
 
 
 def backlog(state: str) -> str:

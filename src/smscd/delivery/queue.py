@@ -300,7 +300,8 @@ class Delivery:
                 state, status = FINAL_STATUS[receipt.final]
                 values = [state.value, status, receipt.err, receipt.at]
                 if receipt.int_id is not None:
-                    rows = await tx.fetch_all(queries.FINISH_BY_ID, [*values, receipt.int_id])
+                    by_id = [*values, receipt.int_id, receipt.connector]
+                    rows = await tx.fetch_all(queries.FINISH_BY_ID, by_id)
                 else:
                     rows = await tx.fetch_all(
                         queries.FINISH_BY_PEER, [*values, receipt.connector, receipt.peer_id]

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, select
 
 from smscd import segments
+from smscd.accounts.operators import create_operator
 from smscd.accounts.passwords import Passwords
 from smscd.accounts.service import NewAccount, create_account, create_api_key
 from smscd.accounts.tables import accounts
@@ -238,6 +239,8 @@ def seed(
         demo_id = create_account(conn, NewAccount("demo", "demo"), passwords)
         demo2_id = create_account(conn, NewAccount("demo2", "demo2", language="en"), passwords)
         key = create_api_key(conn, "demo", demo_api_key(seed))
+        # The console's operator pages (docs/console.md, "For the operator").
+        create_operator(conn, "admin", "admin", passwords)
     plan = {"demo": (demo_id, messages, 3000), "demo2": (demo2_id, max(messages // 10, 1), 300)}
 
     async def fill(db: Database) -> tuple[dict[str, int], dict[str, int]]:

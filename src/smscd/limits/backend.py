@@ -45,6 +45,8 @@ class Slot:
 # unblock, `smscd ip unblock`, takes effect within this many seconds of the app's clock).
 RECHECK_SECONDS = 1.0
 
+BLOCKS_LISTED = 1000  # the most blocks :meth:`Backend.blocks` lists
+
 
 class Backend(ABC):
     @abstractmethod
@@ -63,6 +65,11 @@ class Backend(ABC):
     @abstractmethod
     async def failed(self, subject: str, now: float) -> Failure:
         """Count a failed authorisation from ``subject``."""
+
+    async def blocks(self, now: float) -> list[tuple[str, float]]:
+        """The blocked addresses (or IPv6 networks) this backend can see, with when each
+        block ends, at most :data:`BLOCKS_LISTED` (the console's operator pages)."""
+        return []
 
     async def ready(self, timeout: float) -> bool | None:
         """Does the shared store answer within ``timeout`` seconds (``/readyz``)? None: this

@@ -7,6 +7,7 @@ subscriber is usually given a whole /64 and can pick a new address in it for eve
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import time
@@ -62,4 +63,18 @@ def unblock(settings: Settings, engine: Engine, address: str) -> str:
         conn.execute(insert(ip_unblocks).values(subject=found, created_at=int(time.time())))
     if settings.redis_url:
         in_redis.unblock(settings, found)
+    return found
+
+
+async def unblock_async(settings: Settings, db: Database, address: str) -> str:
+    """:func:`unblock` from a running server (the console's operator pages): the same
+    request row, written through the server's database gateway; Redis's block deleted in a
+    thread (its client here is the CLI's, synchronous)."""
+    found = subject(address, settings.ip_block_ipv6_prefix)
+    if found is None:
+        raise UnblockError(f"not an IP address: {address!r}")
+    async with db.transaction() as tx:
+        await tx.execute(queries.REQUEST_UNBLOCK, [found, int(time.time())])
+    if settings.redis_url:
+        await asyncio.to_thread(in_redis.unblock, settings, found)
     return found

@@ -57,6 +57,10 @@ class Guard(ABC):
         """Does the limits' shared store (Redis) answer? None: there is none (``/readyz``)."""
         return None
 
+    async def blocks(self, now: float) -> list[tuple[str, float]]:
+        """The blocked addresses and when each block ends (the operator pages)."""
+        return []
+
     @abstractmethod
     async def start(self) -> None:
         """Open the backend (a component: smscd/components.py)."""
@@ -122,6 +126,9 @@ class Guarded(Guard):
 
     async def ready(self, timeout: float) -> bool | None:
         return await self.backend.ready(timeout)
+
+    async def blocks(self, now: float) -> list[tuple[str, float]]:
+        return await self.backend.blocks(now)
 
     async def start(self) -> None:
         await self.backend.start()

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from smscd.db.gateway import Reads
 from smscd.errors import DuplicateRequestError, IpBlockedError, TooManyConcurrentError
 from smscd.limits import queries
-from smscd.limits.backend import RECHECK_SECONDS, Backend, BlockPolicy, Failure, Slot
+from smscd.limits.backend import (
+    BLOCKS_LISTED,
+    RECHECK_SECONDS,
+    Backend,
+    BlockPolicy,
+    Failure,
+    Slot,
+)
 from smscd.limits.policy import Ticket
 
 SWEEP_SECONDS = 60.0
@@ -116,6 +123,19 @@ class MemoryBackend(Backend):
                 self._failures.pop(subject, None)
                 return False
         return True
+
+    async def blocks(self, now: float) -> list[tuple[str, float]]:
+        """This process's blocks (another worker's are its own: one process, one view)."""
+        found = []
+        for subject in list(self._blocks):
+            if not await self.blocked(subject, now):  # an unblock request lifts it here too
+                continue
+            block = self._blocks.get(subject)  # (another request may have lifted it since)
+            if block is not None:
+                found.append((subject, block.until))
+            if len(found) >= BLOCKS_LISTED:
+                break
+        return sorted(found)
 
     async def failed(self, subject: str, now: float) -> Failure:
         self._sweep_if_due(now)

@@ -34,7 +34,14 @@ from typing import Any
 import redis
 
 from smscd.errors import DuplicateRequestError, IpBlockedError, TooManyConcurrentError
-from smscd.limits.backend import RECHECK_SECONDS, Backend, BlockPolicy, Failure, Slot
+from smscd.limits.backend import (
+    BLOCKS_LISTED,
+    RECHECK_SECONDS,
+    Backend,
+    BlockPolicy,
+    Failure,
+    Slot,
+)
 from smscd.limits.policy import Ticket
 from smscd.limits.resp import Pipe, ReplyError, Script, Unavailable
 from smscd.settings import Settings
@@ -244,6 +251,27 @@ class RedisBackend(Backend):
             return False  # unblocked meanwhile (or Redis is unreachable: fail open)
         self._known_blocks[subject] = [float(stored), now + RECHECK_SECONDS]
         return True
+
+    async def blocks(self, now: float) -> list[tuple[str, float]]:
+        """Every worker's blocks: the block keys in Redis (SCAN, at most BLOCKS_LISTED)."""
+        head = block_key(self._prefix, "")
+        keys: list[bytes] = []
+        cursor: bytes | str = "0"
+        while len(keys) < BLOCKS_LISTED:
+            answer = await self._call(self._redis.call, "SCAN", cursor, "MATCH", head + "*",
+                                      "COUNT", 500)  # fmt: skip
+            if answer is None:
+                return []
+            cursor, found = answer
+            keys += found
+            if cursor in (b"0", "0"):
+                break
+        found_blocks = []
+        for key in keys[:BLOCKS_LISTED]:
+            until = await self._call(self._redis.call, "GET", key)
+            if until is not None and float(until) > now:
+                found_blocks.append((key.decode()[len(head) :], float(until)))
+        return sorted(found_blocks)
 
     async def failed(self, subject: str, now: float) -> Failure:
         policy = self._policy

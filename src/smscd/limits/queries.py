@@ -11,3 +11,6 @@ UNBLOCKED_AFTER = "SELECT id FROM ip_unblocks WHERE subject = ? AND id > ? LIMIT
 PRUNE_UNBLOCKS = (
     "DELETE FROM ip_unblocks WHERE created_at < ? AND id < (SELECT MAX(id) FROM ip_unblocks)"
 )
+
+# An unblock request (`smscd ip unblock`, the operator pages): params subject, created_at.
+REQUEST_UNBLOCK = "INSERT INTO ip_unblocks (subject, created_at) VALUES (?, ?)"

@@ -142,3 +142,14 @@ def stats(query: StatsQuery) -> tuple[str, list[Any]]:
         " AND l.int_id IS NULL"
     )
     return sql, args
+
+
+# The web console's links page (service.py): the account's newest links, and its clicks
+# per day over a range of days (``link_days`` of its links, the total row excluded).
+RECENT_LINKS = (
+    f"SELECT {_STORED}, l.int_id FROM links l WHERE l.account_id = ? ORDER BY l.id DESC LIMIT ?"
+)
+CLICKS_PER_DAY = (
+    "SELECT d.day, SUM(d.clicks) FROM link_days d JOIN links l ON l.id = d.link_id"
+    " WHERE l.account_id = ? AND d.day >= ? AND d.day <= ? GROUP BY d.day ORDER BY d.day"
+)

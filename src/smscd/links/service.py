@@ -51,6 +51,18 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class Listed:
+    """One of an account's links as its holder sees it (the web console)."""
+
+    link_id: int
+    short_url: str
+    url: str
+    clicks: int
+    created_ts: int
+    int_id: int | None  # made for this message (send.php tinyurl=1)
+
+
+@dataclass(frozen=True, slots=True)
 class Created:
     link_id: int
     code: str
@@ -78,6 +90,27 @@ class LinkService:
         async with self.db.transaction() as tx:
             link = await store.add_link(tx, account_id, url, int(now))
         return Created(link.id, link.code)
+
+    async def listed(self, account_id: int, limit: int) -> list[Listed]:
+        """The account's ``limit`` newest links."""
+        rows = await self.db.fetch_all(queries.RECENT_LINKS, [account_id, limit])
+        return [
+            Listed(int(r[0]), self.short_url(str(r[1])), str(r[2]), int(r[3]), int(r[4]),
+                   None if r[5] is None else int(r[5]))
+            for r in rows
+        ]  # fmt: skip
+
+    async def clicks_per_day(self, account_id: int, first: date, last: date) -> dict[date, int]:
+        """The clicks on all the account's links per day of its calendar, ``first`` to
+        ``last`` (days without clicks are absent)."""
+        rows = await self.db.fetch_all(
+            queries.CLICKS_PER_DAY,
+            [account_id, queries.day_number(first), queries.day_number(last)],
+        )
+        return {
+            date(int(r[0]) // 10000, int(r[0]) // 100 % 100, int(r[0]) % 100): int(r[1])
+            for r in rows
+        }
 
     async def target(self, code: str, monotonic: float) -> Target | None:
         """The link behind ``code``, or None when there is none."""

@@ -15,7 +15,7 @@ import re
 from sqlalchemy import Connection, delete, insert, select, update
 
 from smscd.accounts.tables import accounts
-from smscd.db.gateway import Reads
+from smscd.db.gateway import Database, Reads
 from smscd.errors import AdminError, MessageDeniedError
 from smscd.sending import queries
 from smscd.sending.tables import senders
@@ -56,7 +56,8 @@ async def resolve(db: Reads, account_id: int, asked: str | None, send_id: int | 
 # Administration (the CLI).
 
 
-def add(conn: Connection, account_id: int, name: str, make_default: bool = False) -> None:
+def check(name: str, make_default: bool = False) -> None:
+    """SenderError unless ``name`` may be registered (and made the default)."""
     if not valid_name(name):
         raise SenderError(
             f"{name!r}: a sender name is up to 11 Latin letters, digits, spaces and .-_!& "
@@ -65,6 +66,10 @@ def add(conn: Connection, account_id: int, name: str, make_default: bool = False
     if make_default and is_email(name):
         raise SenderError(f"{name!r}: an e-mail address is chosen per send (sender=), "
                           "not made the default")  # fmt: skip
+
+
+def add(conn: Connection, account_id: int, name: str, make_default: bool = False) -> None:
+    check(name, make_default)
     known = conn.execute(
         select(senders.c.name).where(senders.c.account_id == account_id, senders.c.name == name)
     ).first()
@@ -98,3 +103,32 @@ def listed(conn: Connection, account_id: int) -> tuple[list[str], str]:
         select(accounts.c.default_sender).where(accounts.c.id == account_id)
     ).scalar_one()
     return list(names), str(default)
+
+
+# The same on the server's gateway (the web console's sender-name page, docs/console.md).
+
+
+async def names_of(db: Reads, account_id: int) -> tuple[list[str], str]:
+    """:func:`listed` on the gateway."""
+    rows = await db.fetch_all(queries.SENDER_NAMES, [account_id])
+    default = await db.fetch_one(queries.DEFAULT_SENDER, [account_id])
+    return [str(row[0]) for row in rows], str(default[0]) if default is not None else ""
+
+
+async def add_name(db: Database, account_id: int, name: str, make_default: bool = False) -> None:
+    """:func:`add` on the gateway."""
+    check(name, make_default)
+    async with db.transaction() as tx:
+        await tx.execute(queries.ADD_SENDER, [account_id, name])
+        if make_default:
+            await tx.execute(queries.SET_DEFAULT_SENDER, [name, account_id])
+
+
+async def remove_name(db: Database, account_id: int, name: str) -> None:
+    """:func:`remove` on the gateway."""
+    if not valid_name(name):  # never registered (and not for the database to read)
+        raise SenderError(f"no sender name {name!r}")
+    async with db.transaction() as tx:
+        if not await tx.execute(queries.REMOVE_SENDER, [account_id, name]):
+            raise SenderError(f"no sender name {name!r}")
+        await tx.execute(queries.UNSET_DEFAULT_SENDER, [account_id, name])

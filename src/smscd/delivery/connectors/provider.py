@@ -10,26 +10,19 @@ Configuration (``smscd connectors add http NAME --url ...``), stored as JSON::
 ``token`` (optional, ``env:NAME`` or encrypted) goes out as ``Authorization: Bearer`` on
 our posts; ``salt`` and ``digest`` are the keyed hash of the intake secret the provider
 presents to us (secrets.py): the secret itself is shown once when the connector is added.
+``old_salt`` and ``old_digest``, when present, are the previous secret's, still accepted
+while the provider moves to the new one (``smscd connectors secret``).
 
-Our post, one message per request (the JSON contract, **[ours]**)::
-
-    POST <url>   Idempotency-Key: <int_id>
-    {"id": "123", "to": "79991234567", "from": "Shop", "text": "Hello", "format": 0,
-     "valid_until": 1790086400}
-
-The provider's answer: 2xx ``{"id": "<its id>"}`` (taken; a receipt follows); 429
-(throttled: no attempt spent); 400 (the message cannot be read) or another 4xx with
-``{"err": N}`` (refused for good: the err if compat.md knows it, else 255); 401, 403, 404
-(our configuration is wrong: the message waits); 408 or 5xx (temporary: retried). No
-connection or no answer in time: the message waits (a post whose answer was lost may be
-repeated: the provider can tell by ``Idempotency-Key``).
-
-What the provider posts back (:func:`parse_intake`)::
-
-    {"receipts": [{"id": "<its id>", "status": "delivered|failed|expired", "err": 0,
-                   "at": 1790000000}],
-     "messages": [{"from": "79991234567", "to": "79991110001", "text": "Hi",
-                   "sent": 1790000000}]}
+The wire contract, both ways, is docs/carriers.md ("HTTP providers"); the tests
+(tests/delivery/test_provider.py, test_intake.py) hold it. In short: our post, one message
+per request, ``POST <url>`` with ``Idempotency-Key: <int_id>`` and ``{"id", "to", "from",
+"text", "format", "valid_until"}``; the provider's answer: 2xx ``{"id": "<its id>"}``
+(taken; a receipt follows); 429 throttled (no attempt spent); 400 malformed or another 4xx
+with ``{"err": N}`` refused for good (the err if compat.md knows it, else 255); 401, 403,
+404 our configuration is wrong (the message waits, no attempt spent); 408, 5xx, a 2xx
+without an id, or no answer in time: temporary (retried with backoff, an attempt spent);
+no connection: the message waits, no attempt spent. What the provider posts back is
+:func:`parse_intake`'s.
 """
 
 from __future__ import annotations
@@ -80,6 +73,8 @@ class ProviderConfig:
     timeout: float = 10.0
     connections: int = 8
     token: str = ""  # stored form (secrets.py)
+    old_salt: str = ""  # the previous intake secret's hash, while a rotation lasts
+    old_digest: str = ""
 
     @classmethod
     def parse(cls, text: str) -> ProviderConfig:
@@ -89,7 +84,8 @@ class ProviderConfig:
             raise ProviderConfigError(f"the configuration is a JSON object: {exc}") from exc
         if not isinstance(raw, dict):
             raise ProviderConfigError("the configuration is a JSON object")
-        unknown = set(raw) - {"url", "salt", "digest", "timeout", "connections", "token"}
+        unknown = set(raw) - {"url", "salt", "digest", "timeout", "connections", "token",
+                              "old_salt", "old_digest"}  # fmt: skip
         if unknown:
             raise ProviderConfigError(f"unknown settings: {', '.join(sorted(unknown))}")
         try:
@@ -100,6 +96,8 @@ class ProviderConfig:
                 timeout=float(raw.get("timeout", 10.0)),
                 connections=int(raw.get("connections", 8)),
                 token=str(raw.get("token", "")),
+                old_salt=str(raw.get("old_salt", "")),
+                old_digest=str(raw.get("old_digest", "")),
             )
         except (TypeError, ValueError) as exc:
             raise ProviderConfigError(f"settings: {exc}") from exc
@@ -110,9 +108,11 @@ class ProviderConfig:
         parts = urlsplit(self.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ProviderConfigError("--url is the provider's http(s) URL for messages")
-        if len(self.salt) != 32 or len(self.digest) != 64 or not _hex(self.salt + self.digest):
+        if not _hashed(self.salt, self.digest):
             raise ProviderConfigError("the intake secret's hash is missing (add the connector "
                                       "with smscd connectors add http)")  # fmt: skip
+        if (self.old_salt or self.old_digest) and not _hashed(self.old_salt, self.old_digest):
+            raise ProviderConfigError("the previous intake secret's hash is not one")
         if not 0 < self.timeout <= 600:
             raise ProviderConfigError("--timeout is 0-600 seconds")
         if not 1 <= self.connections <= 1000:
@@ -123,13 +123,21 @@ class ProviderConfig:
             raise ProviderConfigError(str(exc)) from exc
 
     def to_json(self) -> str:
+        old = {"old_salt": self.old_salt, "old_digest": self.old_digest} if self.old_salt else {}
         return json.dumps({"url": self.url, "timeout": self.timeout,
                            "connections": self.connections, "token": self.token,
-                           "salt": self.salt, "digest": self.digest})  # fmt: skip
+                           "salt": self.salt, "digest": self.digest, **old})  # fmt: skip
 
     def accepts(self, secret: str) -> bool:
-        """Is ``secret`` the intake secret (constant time)?"""
-        return secrets.matches(self.salt, self.digest, secret)
+        """Is ``secret`` the intake secret, or the previous one while a rotation lasts
+        (constant time: both are compared whenever there are two)?"""
+        current = secrets.matches(self.salt, self.digest, secret)
+        old = bool(self.old_salt) and secrets.matches(self.old_salt, self.old_digest, secret)
+        return current or old
+
+
+def _hashed(salt: str, digest: str) -> bool:
+    return len(salt) == 32 and len(digest) == 64 and _hex(salt + digest)
 
 
 def _hex(text: str) -> bool:
@@ -227,9 +235,16 @@ class Provider:
         self._busy += 1
         try:
             response = await client.post(self.config.url, json=body, headers=headers)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # Nothing reached the provider: the connector rests, no attempt is spent.
+            return self._down(Submitted(Result.LINK_DOWN, detail=_failure(exc)))
         except httpx.HTTPError as exc:
-            return self._down(Submitted(Result.LINK_DOWN,
-                                        detail=f"{type(exc).__name__}: {exc}"[:255]))  # fmt: skip
+            # The post may have reached it (no answer in time, a broken answer): retried
+            # with backoff, an attempt spent, so that a message the provider chokes on
+            # ends (err 245) instead of stopping the connector; the Idempotency-Key lets
+            # the provider see a repeat.
+            self.last_error = _failure(exc)
+            return Submitted(Result.TEMPORARY, detail=self.last_error)
         finally:
             self._busy -= 1
         result = answer(response.status_code, response.content)
@@ -247,12 +262,23 @@ class Provider:
         return result
 
 
+def _failure(exc: Exception) -> str:
+    # The exception's class and text: httpx's say what failed, never the URL or a header.
+    return f"{type(exc).__name__}: {exc}"[:255]
+
+
 # What the provider posts to the intake.
 
 
 def parse_intake(connector: str, body: bytes, now: float) -> tuple[list[Receipt], list[Reply]]:
     """The receipts and incoming messages of an intake post; :class:`IntakeError` for
-    anything that is not the contract (the whole post is refused: nothing is applied)."""
+    anything that is not the contract (the whole post is refused: nothing is applied)::
+
+        {"receipts": [{"id": "<its id>", "ref": "<our id>", "status": "delivered",
+                       "err": 0, "at": 1790000000}],
+         "messages": [{"from": "79991234567", "to": "79991110001", "text": "Hi",
+                       "sent": 1790000000}]}
+    """
     try:
         raw = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
@@ -261,7 +287,7 @@ def parse_intake(connector: str, body: bytes, now: float) -> tuple[list[Receipt]
         raise IntakeError("the body is a JSON object")
     unknown = set(raw) - {"receipts", "messages"}
     if unknown:
-        raise IntakeError(f"unknown keys: {', '.join(sorted(map(str, unknown)))[:200]}")
+        raise IntakeError(f"unknown keys: {_shown(', '.join(sorted(unknown)))}")
     receipts_in = raw.get("receipts", [])
     messages_in = raw.get("messages", [])
     if not isinstance(receipts_in, list) or not isinstance(messages_in, list):
@@ -273,19 +299,53 @@ def parse_intake(connector: str, body: bytes, now: float) -> tuple[list[Receipt]
     return receipts, replies
 
 
+def _shown(text: str) -> str:
+    """Text of the post quoted in an answer: short, and only what JSON can carry back."""
+    return text[:200].encode("utf-8", "replace").decode("utf-8")
+
+
+def _storable(text: str) -> bool:
+    """Can the database store it (PostgreSQL's text takes no NUL; UTF-8 no lone
+    surrogate, which JSON's \\ud800 escape can make)?"""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _peer_id(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and 0 < len(value) <= MAX_PEER_ID and _storable(value):
+        return value
+    return None
+
+
 def _receipt(connector: str, item: Any, index: int, now: float) -> Receipt:
     where = f"receipts[{index}]"
     if not isinstance(item, dict):
         raise IntakeError(f"{where} is an object")
-    peer_id = item.get("id")
-    if isinstance(peer_id, int) and not isinstance(peer_id, bool):
-        peer_id = str(peer_id)
-    if not isinstance(peer_id, str) or not 0 < len(peer_id) <= MAX_PEER_ID:
+    peer_id = _peer_id(item.get("id"))
+    if peer_id is None:
         raise IntakeError(f"{where}.id is the provider's id of the message (1-64 characters)")
+    # "ref": the id we posted the message with, so that a receipt that comes before its
+    # answer was stored still applies (the message must be one this connector was given).
+    ref = item.get("ref")
+    int_id: int | None = None
+    if ref is not None:
+        if isinstance(ref, str) and ref.isascii() and ref.isdigit() and len(ref) <= 18:
+            int_id = int(ref)
+        elif isinstance(ref, int) and not isinstance(ref, bool) and 0 < ref < 2**63:
+            int_id = ref
+        else:
+            raise IntakeError(f"{where}.ref is our id of the message (the id we posted)")
     status = item.get("status")
     final = FINALS.get(status) if isinstance(status, str) else None
     if final is None:
-        raise IntakeError(f"{where}.status is delivered, failed or expired")
+        raise IntakeError(f"{where}.status is delivered, failed, undeliverable or expired")
     err = item.get("err", 0)
     if not isinstance(err, int) or isinstance(err, bool):
         raise IntakeError(f"{where}.err is a number")
@@ -297,7 +357,8 @@ def _receipt(connector: str, item: Any, index: int, now: float) -> Receipt:
         err = err if err in KNOWN_ERRS and err else REJECTED_ERR
     elif err not in KNOWN_ERRS:
         err = 0
-    return Receipt(connector, peer_id, final, err, _time(item.get("at"), now, f"{where}.at"))
+    at = _time(item.get("at"), now, f"{where}.at")
+    return Receipt(connector, peer_id, final, err, at, int_id)
 
 
 def _reply(item: Any, index: int, now: float) -> Reply:
@@ -314,7 +375,7 @@ def _reply(item: Any, index: int, now: float) -> Reply:
         except ParametersError as exc:
             raise IntakeError(f"{where}.{key} is a phone number") from exc
     text = item.get("text")
-    if not isinstance(text, str) or len(text) > MAX_TEXT:
+    if not isinstance(text, str) or len(text) > MAX_TEXT or not _storable(text):
         raise IntakeError(f"{where}.text is text of at most {MAX_TEXT} characters")
     sent = _time(item.get("sent"), now, f"{where}.sent")
     return Reply(None, phones[0], phones[1], text, min(sent, int(now)), int(now))

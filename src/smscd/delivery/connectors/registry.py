@@ -47,6 +47,16 @@ def set_config(conn: Connection, name: str, config: str) -> None:
     )
 
 
+def found(conn: Connection, name: str) -> tuple[str, str]:
+    """The kind and stored configuration of connector ``name``."""
+    row = conn.execute(
+        select(connectors.c.kind, connectors.c.config).where(connectors.c.name == name)
+    ).first()
+    if row is None:
+        raise RouteError(f"no connector {name!r}")
+    return str(row[0]), str(row[1])
+
+
 def remove(conn: Connection, name: str) -> None:
     if conn.execute(select(routes.c.id).where(routes.c.connector == name)).first():
         raise RouteError(f"connector {name!r} has routes: remove them first")
