@@ -56,6 +56,7 @@ OPERATOR = ("browser-operator", "operator-password-1")
 UNDELIVERABLE = "79990001234"
 WAIT_MS = 30_000
 EN = WORDS["en"]
+PYTHON_REPR = re.compile(r"<(?:built-in|bound method|function) [^>]*>|object at 0x[0-9a-f]+")
 
 
 @dataclass
@@ -152,6 +153,10 @@ class Checks:
         # (the stats page once did: its per-day get_stat calls overran the API's limit).
         alerts = self.page.locator("[role=alert]").all_inner_texts()
         self.problems += [f"{url}: shows an error: {text}" for text in alerts]
+        # A template that printed a Python object: `w.keys` is the words dict's method, not
+        # its "keys" word (the API keys link once read "<built-in method keys of dict ...>").
+        shown = self.page.locator("body").inner_text()
+        self.problems += [f"{url}: shows {found!r}" for found in PYTHON_REPR.findall(shown)]
         violations = axe_violations(self.page)
         if violations:
             self.problems.append(f"{url}: accessibility\n{describe(violations)}")
