@@ -22,3 +22,8 @@ for node_dir in "$ROOT/tests/clients/node" "$ROOT/tests/delivery/smpp_peer"; do
     npm ci --prefix "$node_dir" --no-audit --no-fund --loglevel=error >/dev/null
   fi
 done
+# Debian's Chromium for the browser tests and scripts/screenshots (docs/console.md), when
+# this machine can install it (root with apt-get); elsewhere those tests skip and say why.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  { apt-get update -qq && apt-get install -y -qq chromium; } >/dev/null
+fi

@@ -153,16 +153,34 @@ class Console:
     ) -> Reply:
         """``action``'s handler for the session's account, inside the API's limits (the same
         windows and in-flight cap as the API call)."""
+        [reply] = await self.run_each(request, session, action, [values])
+        return reply
+
+    async def run_each(
+        self,
+        request: Request,
+        session: Session,
+        action: Action,
+        each: Sequence[Mapping[str, str]],
+    ) -> list[Reply]:
+        """``action``'s handler once for each of ``each``, admitted by the API's limits as
+        one request (the first values'): a page that needs several answers (the stats
+        page, a get_stat per day) costs its user one request, as one API call for the whole
+        period would. **[ours]**"""
         services = self.services()
         now = services.clock()
         address = services.addresses.of(request.scope)
-        params = Params(dict(values), 3, charsets.UTF_8)
         account = session.account
         admission = Admission(account.id, account.rate_limits, action.name, action.windows,
-                              dict(values))  # fmt: skip
+                              dict(each[0]))  # fmt: skip
         slot = await services.guard.admit(admission, address, now)
         try:
-            return await action.handler(ApiRequest(params, account, services.db, now, services))
+            replies = []
+            for values in each:
+                params = Params(dict(values), 3, charsets.UTF_8)
+                api = ApiRequest(params, account, services.db, now, services)
+                replies.append(await action.handler(api))
+            return replies
         finally:
             await services.guard.release(slot)
 
@@ -313,13 +331,14 @@ class Console:
         filters = {name: query.get(name, "").strip() for name in ("start", "end")}
         clock = zone_clock(account.timezone)
 
-        async def stat_of_day(day: str) -> Sequence[Mapping[str, Any]]:
-            reply = await self.run(request, session, billing.ACTION, {"start": day, "end": day})
-            return reply.records
+        async def stat_of_days(days: Sequence[str]) -> list[Sequence[Mapping[str, Any]]]:
+            each = [{"start": day, "end": day} for day in days]
+            replies = await self.run_each(request, session, billing.ACTION, each)
+            return [reply.records for reply in replies]
 
         try:
             period = stats.days(filters["start"], filters["end"], clock.today(services.clock()))
-            days = await stats.per_day(period, stat_of_day)
+            days = await stats.per_day(period, stat_of_days)
             statuses = await stats.per_status(
                 services.db, account.id, account.timezone, period, account.language
             )

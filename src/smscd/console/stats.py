@@ -18,7 +18,8 @@ from smscd.history.statuses import status_name
 MAX_DAYS = 31  # [ours]: one chart of at most a month of days
 DEFAULT_DAYS = 14
 
-StatOfDay = Callable[[str], Awaitable[Sequence[Mapping[str, Any]]]]
+# get_stat's records for each of the days (DD.MM.YYYY), in their order.
+StatOfDays = Callable[[Sequence[str]], Awaitable[Sequence[Sequence[Mapping[str, Any]]]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +39,9 @@ def days(start_text: str, end_text: str, today: date) -> list[date]:
     return [start + timedelta(n) for n in range(count)]
 
 
-async def per_day(period: Sequence[date], stat_of_day: StatOfDay) -> list[Day]:
-    found = []
-    for day in period:
-        text = day.strftime("%d.%m.%Y")
-        found.append(Day(text, await stat_of_day(text)))
-    return found
+async def per_day(period: Sequence[date], stat_of_days: StatOfDays) -> list[Day]:
+    texts = [day.strftime("%d.%m.%Y") for day in period]
+    return [Day(text, rows) for text, rows in zip(texts, await stat_of_days(texts), strict=True)]
 
 
 async def per_status(
