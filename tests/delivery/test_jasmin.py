@@ -177,7 +177,10 @@ def test_jasmins_throttling_slows_smscd_down_and_loses_nothing(server, console, 
     assert sorted(s["to"] for p in phones for s in reached(p)) == phones  # each exactly once
     [counted] = [line for line in console.run(f"stats --user {SYSTEM_ID}").splitlines()
                  if "throttling_error_count" in line]  # fmt: skip
-    assert int(counted.split()[-1]) > 0  # Jasmin did throttle
+    throttled = int(counted.split()[-1])
+    # Jasmin did throttle, and the bind paced itself: with a 1-second pause and then a burst
+    # of the window it was 90 refusals for these 20 messages (docs/carriers.md).
+    assert 0 < throttled < len(phones), throttled
 
 
 def test_a_destination_jasmin_refuses_fails_the_message_with_its_err(server, console, reached):
