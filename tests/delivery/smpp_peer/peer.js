@@ -1,6 +1,7 @@
 // An upstream SMSC for smscd's tests, on the npm package smpp (someone else's protocol
 // code). It prints "ready SMPP_PORT CONTROL_PORT" and then takes commands over HTTP on the
-// control port (POST /mode, POST /deliver, POST /drop, GET /stats).
+// control port (POST /mode, POST /deliver, POST /drop, GET /stats, POST /count: the
+// counters and first/last submit_sm times without the received list).
 //
 // Modes (POST /mode, JSON): {receipts: "after"|"before"|"none", stat: "DELIVRD",
 // err: "000", throttle: N (answer the next N submit_sm with ESME_RTHROTTLED),
@@ -30,8 +31,14 @@ function receipt(session, sub, pdu) {
   session.deliver_sm(fields, () => { stats.receipts++; });
 }
 
+// The peer's own clock for bench/smpp.py (POST /count): when it read the first and the
+// latest submit_sm, in ms.
+const timing = {first: 0, last: 0};
+
 function onSubmit(session, pdu) {
   stats.submits++;
+  timing.last = performance.now();
+  if (!timing.first) timing.first = timing.last;
   if (mode.drop_after > 0) {
     mode.drop_after--;
     if (mode.drop_after === 0) {
@@ -106,6 +113,7 @@ const control = http.createServer((req, res) => {
     else if (req.url === '/deliver') out = {ok: deliver(body)};
     else if (req.url === '/drop') { stats.drops++; for (const s of sessions) s.socket.destroy(); }
     else if (req.url === '/stats') out = {...stats, sessions: sessions.size, received};
+    else if (req.url === '/count') out = {...stats, sessions: sessions.size, ...timing};
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(out));
   });
