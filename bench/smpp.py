@@ -14,8 +14,10 @@ first), so neither side's start-up (imports, bind) is in it.
   window allows, with no queue, no database and no bookkeeping.
 
 Both with the same window, binds and a throughput cap far above what is reached; the peer
-sends no receipts (the queue -> peer path alone). SQLite, and PostgreSQL with
-``--postgres-url``. Run from the project root (docs/carriers.md, "Speed")::
+sends no receipts (the queue -> peer path alone). Each pair is run twice: with the peer's
+TCP as Node leaves it (Nagle's algorithm on: a response can wait for our delayed ACK) and
+with TCP_NODELAY on the peer's side (docs/carriers.md, "Speed", says why it matters).
+SQLite, and PostgreSQL with ``--postgres-url``. Run from the project root::
 
     .venv/bin/python bench/smpp.py
     .venv/bin/python bench/smpp.py --postgres-url postgresql://postgres@127.0.0.1:5432/test
@@ -28,7 +30,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import itertools
+import logging
 import os
 import secrets
 import socket
@@ -65,7 +68,7 @@ from smscd.history.tables import messages
 from smscd.sending import senders
 
 PEER = Path(__file__).resolve().parents[1] / "tests" / "delivery" / "smpp_peer" / "peer.js"
-PASSWORD_VAR = "SMSCD_BENCH_SMPP_PASSWORD"
+PASSWORD_VAR = "SMSCD_BENCH_SMPP_PASSWORD"  # noqa: S105 -- a variable's name
 TPS = 100_000  # the cap, per bind: far above what either side reaches
 ENV = {
     "SMSCD_RATE_LIMITS": "off",
@@ -103,9 +106,11 @@ class Peer:
 
 
 @contextmanager
-def peer() -> Iterator[Peer]:
-    process = subprocess.Popen(["node", str(PEER)], stdin=subprocess.PIPE,  # noqa: S607 -- node from PATH
-                               stdout=subprocess.PIPE, text=True)  # fmt: skip
+def peer(nodelay: bool) -> Iterator[Peer]:
+    process = subprocess.Popen(  # noqa: S603 -- our own argv
+        ["node", str(PEER)],  # noqa: S607 -- node from PATH
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
     assert process.stdout is not None
     try:
         line = process.stdout.readline()
@@ -113,7 +118,7 @@ def peer() -> Iterator[Peer]:
             raise RuntimeError(f"the SMPP peer did not start: {line!r}")
         _, port, control = line.split()
         found = Peer(int(port), int(control))
-        found.post("/mode", {"receipts": "none"})
+        found.post("/mode", {"receipts": "none", "nodelay": nodelay})
         yield found
     finally:
         process.kill()
@@ -134,7 +139,8 @@ def rate(counts: dict[str, Any], expected: int) -> float:
 
 def config(found: Peer, binds: int, window: int) -> SmppConfig:
     return SmppConfig(host="127.0.0.1", port=found.port, system_id="bench",
-                      password=f"env:{PASSWORD_VAR}", window=window, tps=TPS, binds=binds)  # fmt: skip
+                      password=f"env:{PASSWORD_VAR}", window=window, tps=TPS,
+                      binds=binds)  # fmt: skip
 
 
 def submit_sm(phone: str) -> wire.Pdu:
@@ -150,6 +156,7 @@ def submit_sm(phone: str) -> wire.Pdu:
 
 def raw(found: Peer, binds: int, window: int, count: int) -> float:
     os.environ.setdefault(PASSWORD_VAR, ENV[PASSWORD_VAR])
+    logging.getLogger("smscd.delivery.smpp").setLevel(logging.ERROR)  # the peer's close on unbind
     settings = config(found, binds, window)
 
     async def main() -> None:
@@ -237,13 +244,23 @@ def smscd(url: str, found: Peer, count: int, tmp: Path) -> float:
     queue(url, count)
     env = {**os.environ, **ENV, "SMSCD_DATABASE_URL": url}
     log = (tmp / "worker.log").open("ab")
-    worker = subprocess.Popen(  # noqa: S603 -- our own argv
+    worker = subprocess.Popen(
         [sys.executable, "-m", "smscd.cli", "worker"], stdout=log, stderr=subprocess.STDOUT,
         env=env, start_new_session=True,
     )  # fmt: skip
     engine = sync_engine(url)
+    spy = None
+    if PROFILE:  # py-spy on the worker for 8 s once it submits, idle included (--profile)
+        found.wait_for(1, 120)
+        spy = subprocess.Popen([PROFILE[0], "record", "--pid", str(worker.pid), "--duration",  # noqa: S603
+                                "8", "--rate", "200", "--format", "raw", "--idle", "--threads",
+                                "-o", str(tmp / f"worker-{worker.pid}.txt")])  # fmt: skip
     try:
         counts = found.wait_for(count, 600)
+        if spy is not None:
+            spy.wait(60)
+            print(f"# profile: {PROFILE[1]}", file=sys.stderr)
+            (tmp / f"worker-{worker.pid}.txt").replace(PROFILE[1])
         deadline = time.monotonic() + 60
         while (submitted := recorded(engine)) < count and time.monotonic() < deadline:
             time.sleep(0.2)  # the last responses being written down
@@ -299,6 +316,7 @@ def databases(kind: str, tmp: Path, admin: str | None) -> str:
 
 
 CREATED: list[tuple[str, str]] = []
+PROFILE: list[str] = []  # [py-spy, output file] with --profile
 
 
 def main() -> int:
@@ -308,27 +326,30 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--window", type=int, default=10, help="per bind, both sides")
     parser.add_argument("--binds", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--profile", help="py-spy the worker, collapsed stacks to this file")
     args = parser.parse_args()
+    if args.profile:
+        PROFILE.extend([str(Path(sys.executable).with_name("py-spy")), args.profile])
     count = args.messages // 100 * 100
     kinds = ["sqlite"] + (["postgresql"] if args.postgres_url else [])
     rows = []
     try:
         with tempfile.TemporaryDirectory() as directory:
             tmp = Path(directory)
-            for kind in kinds:
-                for binds in args.binds:
-                    raws: list[float] = []
-                    ours: list[float] = []
-                    for _ in range(args.rounds):
-                        with peer() as found:
-                            raws.append(raw(found, binds, args.window, count))
-                        with peer() as found:
-                            url = databases(kind, tmp, args.postgres_url)
-                            prepare(url, found, binds, args.window)
-                            ours.append(smscd(url, found, count, tmp))
-                        print(f"# {kind}, {binds} bind(s): raw {raws[-1]:,.0f}/s, "
-                              f"smscd {ours[-1]:,.0f}/s", file=sys.stderr, flush=True)  # fmt: skip
-                    rows.append((kind, binds, raws, ours))
+            for kind, nagle, binds in itertools.product(kinds, (True, False), args.binds):
+                raws: list[float] = []
+                ours: list[float] = []
+                for _ in range(args.rounds):
+                    with peer(nodelay=not nagle) as found:
+                        raws.append(raw(found, binds, args.window, count))
+                    with peer(nodelay=not nagle) as found:
+                        url = databases(kind, tmp, args.postgres_url)
+                        prepare(url, found, binds, args.window)
+                        ours.append(smscd(url, found, count, tmp))
+                    print(f"# {kind}, Nagle {'on' if nagle else 'off'}, {binds} bind(s): raw "
+                          f"{raws[-1]:,.0f}/s, smscd {ours[-1]:,.0f}/s", file=sys.stderr,
+                          flush=True)  # fmt: skip
+                rows.append((kind, nagle, binds, raws, ours))
     finally:
         for dsn, name in CREATED:
             with psycopg.connect(dsn, autocommit=True) as conn:
@@ -336,11 +357,13 @@ def main() -> int:
     print(f"SMPP submit_sm to the npm smpp peer, {count} messages a round, window "
           f"{args.window} a bind, median of {args.rounds} rounds, {os.cpu_count()} cores "
           "shared by the peer, smscd and the client")  # fmt: skip
-    print("| database | binds | raw session msg/s | smscd queue -> peer msg/s | ratio |")
-    print("|---|---:|---:|---:|---:|")
-    for kind, binds, raws, ours in rows:
+    print("| database | peer's Nagle | binds | raw session msg/s | smscd queue -> peer msg/s "
+          "| ratio |")  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|")
+    for kind, nagle, binds, raws, ours in rows:
         raw_median, ours_median = statistics.median(raws), statistics.median(ours)
-        print(f"| {kind} | {binds} | {raw_median:,.0f} | {ours_median:,.0f} | "
+        print(f"| {kind} | {'on (Node default)' if nagle else 'off'} | {binds} | "
+              f"{raw_median:,.0f} | {ours_median:,.0f} | "
               f"{ours_median / raw_median:.2f} |")  # fmt: skip
     return 0
 

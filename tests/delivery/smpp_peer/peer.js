@@ -6,13 +6,14 @@
 // Modes (POST /mode, JSON): {receipts: "after"|"before"|"none", stat: "DELIVRD",
 // err: "000", throttle: N (answer the next N submit_sm with ESME_RTHROTTLED),
 // status: S (answer every submit_sm with command_status S; 0 to stop), drop_after: N
-// (close every connection after N more submit_sm, unanswered)}.
+// (close every connection after N more submit_sm, unanswered), nodelay: true (TCP_NODELAY
+// on connections accepted from now on)}.
 'use strict';
 const smpp = require('smpp');
 const http = require('http');
 
 const mode = {receipts: 'after', stat: 'DELIVRD', err: '000', throttle: 0, status: 0,
-              drop_after: 0, tlvs: true};
+              drop_after: 0, tlvs: true, nodelay: false};
 const stats = {binds: 0, submits: 0, answered: 0, throttled: 0, errors: 0, receipts: 0,
                delivers_acked: 0, unbinds: 0, drops: 0};
 const received = [];       // every accepted submit_sm: {id, to, from, ton, npi, dc, esm, udh, text, validity, registered}
@@ -72,6 +73,8 @@ function onSubmit(session, pdu) {
 
 const server = smpp.createServer((session) => {
   sessions.add(session);
+  // Node leaves Nagle's algorithm on; {nodelay: true} before the bind turns it off (bench).
+  if (mode.nodelay) session.socket.setNoDelay(true);
   session.on('close', () => sessions.delete(session));
   session.on('error', () => {});
   const bind = (pdu) => { stats.binds++; session.send(pdu.response()); };
