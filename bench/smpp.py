@@ -187,6 +187,14 @@ def raw(found: Peer, binds: int, window: int, count: int) -> float:
     return rate(found.wait_for(count, 60), count)
 
 
+def aiosmpplib(found: Peer, binds: int, count: int, python: str) -> float:
+    """bench/smpp_aiosmpplib.py in its own venv's ``python`` (--aiosmpplib-python)."""
+    script = Path(__file__).with_name("smpp_aiosmpplib.py")
+    subprocess.run([python, str(script), "127.0.0.1", str(found.port), str(count), str(binds)],  # noqa: S603
+                   check=True, timeout=600)  # fmt: skip
+    return rate(found.wait_for(count, 60), count)
+
+
 # -- smscd: queue -> worker -> peer ---------------------------------------------------------
 
 
@@ -326,6 +334,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--window", type=int, default=10, help="per bind, both sides")
     parser.add_argument("--binds", type=int, nargs="+", default=[1, 4])
+    parser.add_argument(
+        "--aiosmpplib-python", help="a venv's python with aiosmpplib 0.7.4: a second baseline"
+    )
     parser.add_argument("--profile", help="py-spy the worker, collapsed stacks to this file")
     args = parser.parse_args()
     if args.profile:
@@ -339,9 +350,13 @@ def main() -> int:
             for kind, nagle, binds in itertools.product(kinds, (True, False), args.binds):
                 raws: list[float] = []
                 ours: list[float] = []
+                aios: list[float] = []
                 for _ in range(args.rounds):
                     with peer(nodelay=not nagle) as found:
                         raws.append(raw(found, binds, args.window, count))
+                    if args.aiosmpplib_python:
+                        with peer(nodelay=not nagle) as found:
+                            aios.append(aiosmpplib(found, binds, count, args.aiosmpplib_python))
                     with peer(nodelay=not nagle) as found:
                         url = databases(kind, tmp, args.postgres_url)
                         prepare(url, found, binds, args.window)
@@ -349,7 +364,7 @@ def main() -> int:
                     print(f"# {kind}, Nagle {'on' if nagle else 'off'}, {binds} bind(s): raw "
                           f"{raws[-1]:,.0f}/s, smscd {ours[-1]:,.0f}/s", file=sys.stderr,
                           flush=True)  # fmt: skip
-                rows.append((kind, nagle, binds, raws, ours))
+                rows.append((kind, nagle, binds, raws, ours, aios))
     finally:
         for dsn, name in CREATED:
             with psycopg.connect(dsn, autocommit=True) as conn:
@@ -358,13 +373,14 @@ def main() -> int:
           f"{args.window} a bind, median of {args.rounds} rounds, {os.cpu_count()} cores "
           "shared by the peer, smscd and the client")  # fmt: skip
     print("| database | peer's Nagle | binds | raw session msg/s | smscd queue -> peer msg/s "
-          "| ratio |")  # fmt: skip
-    print("|---|---|---:|---:|---:|---:|")
-    for kind, nagle, binds, raws, ours in rows:
+          "| ratio | aiosmpplib msg/s (no window) |")  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for kind, nagle, binds, raws, ours, aios in rows:
         raw_median, ours_median = statistics.median(raws), statistics.median(ours)
+        aio = f"{statistics.median(aios):,.0f}" if aios else "-"
         print(f"| {kind} | {'on (Node default)' if nagle else 'off'} | {binds} | "
               f"{raw_median:,.0f} | {ours_median:,.0f} | "
-              f"{ours_median / raw_median:.2f} |")  # fmt: skip
+              f"{ours_median / raw_median:.2f} | {aio} |")  # fmt: skip
     return 0
 
 
