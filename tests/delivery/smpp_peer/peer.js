@@ -1,13 +1,15 @@
 // An upstream SMSC for smscd's tests, on the npm package smpp (someone else's protocol
 // code). It prints "ready SMPP_PORT CONTROL_PORT" and then takes commands over HTTP on the
-// control port (POST /mode, POST /deliver, POST /receipts, POST /drop, GET /stats).
+// control port (POST /mode, POST /deliver, POST /receipts, POST /drop, GET /stats, POST
+// /count: the counters and first/last submit_sm times without the received list).
 //
 // Modes (POST /mode, JSON): {receipts: "after"|"before"|"none", stat: "DELIVRD",
 // err: "000", throttle: N (answer the next N submit_sm with ESME_RTHROTTLED), quota: Q
 // (ESME_RTHROTTLED for a submit_sm sooner than 1/Q s after the last one taken, as
 // Jasmin's user quota does; 0 for none),
 // status: S (answer every submit_sm with command_status S; 0 to stop), drop_after: N
-// (close every connection after N more submit_sm, unanswered)}.
+// (close every connection after N more submit_sm, unanswered), nodelay: true (TCP_NODELAY
+// on connections accepted from now on)}.
 //
 // Like a real SMSC, it keeps every receipt until its deliver_sm_resp comes: one whose
 // connection went first is sent again on the next bind that can receive (SMPP 3.4 leaves
@@ -17,7 +19,7 @@ const smpp = require('smpp');
 const http = require('http');
 
 const mode = {receipts: 'after', stat: 'DELIVRD', err: '000', throttle: 0, status: 0,
-              drop_after: 0, tlvs: true, quota: 0};
+              drop_after: 0, tlvs: true, quota: 0, nodelay: false};
 let lastAccepted = 0;
 const stats = {binds: 0, submits: 0, answered: 0, throttled: 0, errors: 0, receipts: 0,
                delivers_acked: 0, unbinds: 0, drops: 0, receipts_resent: 0};
@@ -49,8 +51,14 @@ function resendOrphans(session) {
   for (const fields of orphans.splice(0)) { stats.receipts_resent++; sendReceipt(session, fields); }
 }
 
+// The peer's own clock for bench/smpp.py (POST /count): when it read the first and the
+// latest submit_sm, in ms.
+const timing = {first: 0, last: 0};
+
 function onSubmit(session, pdu) {
   stats.submits++;
+  timing.last = performance.now();
+  if (!timing.first) timing.first = timing.last;
   if (mode.drop_after > 0) {
     mode.drop_after--;
     if (mode.drop_after === 0) {
@@ -92,6 +100,8 @@ function onSubmit(session, pdu) {
 
 const server = smpp.createServer((session) => {
   sessions.add(session);
+  // Node leaves Nagle's algorithm on; {nodelay: true} before the bind turns it off (bench).
+  if (mode.nodelay) session.socket.setNoDelay(true);
   session.on('close', () => {
     sessions.delete(session);
     for (const fields of session.unacked || []) orphans.push(fields);
@@ -149,6 +159,7 @@ const control = http.createServer((req, res) => {
     else if (req.url === '/receipts') out = {ok: receiptsFor(body)};
     else if (req.url === '/drop') { stats.drops++; for (const s of sessions) s.socket.destroy(); }
     else if (req.url === '/stats') out = {...stats, sessions: sessions.size, orphans: orphans.length, received};
+    else if (req.url === '/count') out = {...stats, sessions: sessions.size, ...timing};
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(out));
   });

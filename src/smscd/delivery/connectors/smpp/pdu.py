@@ -3,7 +3,7 @@ sequence number), then its mandatory fields, then optional TLVs.
 
 Only the operations an ESME needs: binds, unbind, enquire_link, submit_sm, deliver_sm,
 generic_nack and their responses. :func:`encode` and :func:`decode` are inverses
-(tests/delivery/test_smpp_pdu.py checks it with hypothesis); :func:`decode` raises
+(tests/delivery/test_smpp_codec.py checks it with hypothesis); :func:`decode` raises
 :class:`PduError` for octets that are not a PDU, and a caller answers ``generic_nack``.
 """
 
@@ -154,7 +154,11 @@ def decode(data: bytes) -> Pdu:
     pdu = Pdu(command, sequence, status)
     at = HEADER.size
     response = bool(command & 0x80000000)
-    names = () if (response and status) or at == length else _fields(command)
+    if response and status:
+        # SMPP 3.4 3.3/4.4.2: a refusal has no body, but some SMSCs send one anyway
+        # (message_id ""). The status is all a submitter needs: the body is not read.
+        return pdu
+    names = () if at == length else _fields(command)
     try:
         for name in names:
             if name == "short_message":
