@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from smscd import components
 from smscd.db.gateway import Database
 from smscd.delivery.connectors.base import (
     Outgoing,
@@ -110,10 +111,7 @@ class SmppConnector:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await components.cancel(task)
         await asyncio.gather(*(session.stop() for session in self.sessions))
 
     def capacity(self) -> int:
