@@ -294,12 +294,6 @@ def test_receipt_bits_are_read_from_any_esm_class(esm_class: int) -> None:
     assert receipts.is_receipt(esm_class) == (esm_class & 0x3C in (0x04, 0x08, 0x20))
 
 
-@given(st.lists(st.tuples(st.sampled_from(list(Final)), st.integers(0, 255)), min_size=1))
-def test_a_long_message_is_delivered_only_when_every_part_is(finals: list) -> None:
-    final, _ = receipts.worst(finals)
-    assert (final == Final.DELIVERED) == all(f == Final.DELIVERED for f, _ in finals)
-
-
 # -- statuses.py ----------------------------------------------------------------------------
 
 
