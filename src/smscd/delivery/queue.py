@@ -119,6 +119,8 @@ class Delivery:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._in_flight: set[int] = set()
+        self._outstanding: dict[str, int] = {}  # claimed, not yet recorded, per connector
+        self._rounds: set[asyncio.Task[None]] = set()  # pipelined submissions running
         self._last_maintenance = 0.0
         self.counters = Counters()
         self._reported: dict[str, int] = {}  # each connector's health()["submitted"], counted
@@ -135,6 +137,10 @@ class Delivery:
     async def stop(self) -> None:
         task, self._task = self._task, None
         await components.cancel(task)
+        # Submissions still running keep their claims: the rows stay ``sending`` until
+        # their lease runs out, then maintenance queues them again (nothing is lost).
+        for round_ in list(self._rounds):
+            await components.cancel(round_)
         for connector in list(self.connectors.values()):
             try:
                 await connector.stop()
@@ -178,6 +184,9 @@ class Delivery:
         poll = self._settings.delivery_poll_seconds
         while True:
             moved = 0
+            # Cleared before the round, not after: a wake during the round (a send, a
+            # pipelined submission done) then makes the wait below return at once.
+            self._wake.clear()
             try:
                 if (
                     self._clock() - self._last_maintenance
@@ -188,25 +197,54 @@ class Delivery:
             except Exception:
                 log.exception("delivery round failed; next in %g s", poll)
             if not moved:
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=poll)
 
     async def dispatch_once(self) -> int:
         """One round: for each connector, claim what it can take and submit it; how many
-        messages were claimed (none on SQLite unless this process is the dispatcher)."""
+        messages were claimed (none on SQLite unless this process is the dispatcher).
+
+        A connector with a ``pipeline`` (SMPP) is not waited for: its submissions run in the
+        background while the loop claims again, keeping up to ``pipeline`` messages claimed
+        for it, so a slot its window frees is filled at once from messages already claimed,
+        and claiming and recording are off its critical path (docs/carriers.md, "Speed").
+        Others are submitted and recorded before the next connector's turn."""
         if self._dispatch_lock is not None and not self._dispatch_lock.take_now():
             return 0
         total = 0
         for connector in list(self.connectors.values()):
-            room = min(connector.capacity(), self._settings.delivery_batch)
-            if room <= 0:
-                continue
+            pipeline = int(getattr(connector, "pipeline", 0))
+            outstanding = self._outstanding.get(connector.name, 0)
+            if pipeline:
+                room = min(pipeline - outstanding, self._settings.delivery_batch)
+                if room < max(1, pipeline // 4) or (not outstanding and not connector.capacity()):
+                    continue  # claim in batches; and not toward a connector that is down
+            else:
+                room = min(connector.capacity(), self._settings.delivery_batch)
+                if room <= 0:
+                    continue
             claimed = await self._claim(connector.name, room)
-            if claimed:
-                total += len(claimed)
+            if not claimed:
+                continue
+            total += len(claimed)
+            self._outstanding[connector.name] = outstanding + len(claimed)
+            if pipeline:
+                round_ = asyncio.create_task(self._submit_logged(connector, claimed))
+                self._rounds.add(round_)
+                round_.add_done_callback(self._round_done)
+            else:
                 await self._submit(connector, claimed)
         return total
+
+    async def _submit_logged(self, connector: Connector, claimed: list[Outgoing]) -> None:
+        try:
+            await self._submit(connector, claimed)
+        except Exception:  # the claims lapse and are rescued: nothing is lost
+            log.exception("submissions to %s failed to be recorded", connector.name)
+
+    def _round_done(self, round_: asyncio.Task[None]) -> None:
+        self._rounds.discard(round_)
+        self._wake.set()  # room for more claims
 
     async def _claim(self, connector: str, limit: int) -> list[Outgoing]:
         now = int(self._clock())
@@ -234,6 +272,8 @@ class Delivery:
             await self._record(connector.name, outcomes)
         finally:
             self._in_flight.difference_update(m.int_id for m in claimed)
+            left = self._outstanding.get(connector.name, 0) - len(claimed)
+            self._outstanding[connector.name] = max(0, left)
 
     async def _one(self, connector: Connector, message: Outgoing) -> Submitted:
         try:

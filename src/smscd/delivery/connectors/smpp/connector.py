@@ -93,6 +93,10 @@ class SmppConnector:
             for mode in modes:
                 self.sessions.append(Session(config, mode, f"{name}#{n + 1}", self._request))
         self._references = itertools.count(1)
+        # Messages the delivery worker may hold claimed for this connector at once: two
+        # windows, so that each freed slot is filled from claimed messages at once, while
+        # the worker claims and records in the background (delivery/queue.py).
+        self.pipeline = 2 * config.window * sum(s.transmits for s in self.sessions)
         self._known: dict[str, _Part] = {}  # peer id -> its message and part
         self._expected: dict[str, asyncio.Future[None]] = {}  # receipts held for their ids
         self._waiting: dict[str, tuple[receipts.Said, float]] = {}  # receipts before ids
