@@ -2,9 +2,9 @@
 send.php under load routed to the npm ``smpp`` peer, the server killed with SIGKILL while
 messages are being submitted, started again; then every message send.php acknowledged
 has reached the peer at least once, every stored one is delivered, and the peer got no
-more duplicates than the submissions that can be unrecorded at the kill: one claim, at
-most the window of every bind (docs/carriers.md, "What a lost connection can and cannot
-do"). On both databases."""
+more duplicates than the submissions that can be unrecorded at the kill: the connector's
+pipeline of claimed messages, two windows a bind (docs/carriers.md, "What a lost
+connection can and cannot do"). On both databases."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def test_a_server_killed_mid_burst_loses_nothing_the_peer_should_have(database, 
         duplicates = sum(n - 1 for n in sent.values())
         print(f"killed at {killed_at} submissions; {len(burst.acked)} of {REQUESTS} sends"
               f" acknowledged, {len(stored)} messages stored, {duplicates} duplicates")  # fmt: skip
-        assert duplicates <= WINDOW * BINDS, sent.most_common(5)
+        assert duplicates <= 2 * WINDOW * BINDS, sent.most_common(5)  # the pipeline
     finally:
         server.end(signal.SIGTERM)
         print(*server.output, sep="")  # shown when the test fails
