@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
-from smscd.delivery.connectors.base import Final, Receipt
+from smscd.delivery.connectors.base import Final, Outgoing, Receipt, Result, Submitted
 from smscd.delivery.queue import Delivery
 from smscd.delivery.tables import delivery_attempts, simulated_messages
 from smscd.history.tables import messages
@@ -154,6 +154,35 @@ def test_a_lost_lease_is_rescued_and_the_message_sent_once(backend, client, send
             select(simulated_messages.c.submissions).where(simulated_messages.c.int_id == int_id)
         ).scalar_one()
     assert submissions == 1
+
+
+def test_an_answer_recorded_after_the_lease_was_taken_changes_nothing(backend, client, sender,
+                                                                    clock):
+    """A worker records its batch (on PostgreSQL in one statement for the accepted ones):
+    of two accepted messages, the one whose claim another worker holds now keeps that
+    claim; the other is submitted."""
+    call(client, sender, SEND, phones=f"{DE},{network.DELIVERED[:-1]}9", mes="Hi")
+    worker = network.worker(client)
+    ids = []
+    with backend.engine.begin() as conn:
+        for phone, holder in ((DE, worker.worker), (f"{network.DELIVERED[:-1]}9", "other")):
+            int_id = row(backend, sender, phone)["int_id"]
+            conn.execute(
+                text("UPDATE messages SET state = 'sending', attempt = 1, claimed_by = :by,"
+                     " lease_until = :until WHERE int_id = :id"),
+                {"by": holder, "until": int(clock.now) + 60, "id": int_id},
+            )  # fmt: skip
+            ids.append(int_id)
+    outcomes = [(Outgoing(i, sender.id, "x", "Hi", "", 0, 1, int(clock.now) + 3600),
+                 Submitted(Result.ACCEPTED, peer_id=f"peer-{i}")) for i in ids]  # fmt: skip
+    lost = worker.counters.lease_lost
+    client.portal.call(worker._record, "simulator", outcomes)
+    with backend.engine.connect() as conn:
+        states = dict(conn.execute(
+            select(messages.c.int_id, messages.c.state).where(messages.c.int_id.in_(ids))
+        ).all())  # fmt: skip
+    assert states == {ids[0]: "submitted", ids[1]: "sending"}
+    assert worker.counters.lease_lost == lost + 1
 
 
 def test_late_and_repeated_receipts_never_move_a_status_back(backend, client, sender, clock):

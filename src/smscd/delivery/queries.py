@@ -48,6 +48,19 @@ MARK_SUBMITTED = (
     " lease_until = NULL, claimed_by = NULL"
     " WHERE int_id = ? AND state = 'sending' AND claimed_by = ?"
 )
+# PostgreSQL: MARK_SUBMITTED for a batch in one statement; the ids it changed. Params:
+# last_ts, int_ids (array), peer_ids (array, in the same order), worker.
+MARK_SUBMITTED_MANY = (
+    "UPDATE messages AS m SET state = 'submitted', status = 0, err = 0, last_ts = ?,"
+    " peer_id = v.peer_id, lease_until = NULL, claimed_by = NULL"
+    " FROM unnest(?::bigint[], ?::text[]) AS v(int_id, peer_id)"
+    " WHERE m.int_id = v.int_id AND m.state = 'sending' AND m.claimed_by = ?"
+    " RETURNING m.int_id"
+)
+# PostgreSQL: a batch's rows locked in id order (the order of every other writer's locks).
+LOCK_IN_ORDER = (
+    "SELECT int_id FROM messages WHERE int_id = ANY(?::bigint[]) ORDER BY int_id FOR UPDATE"
+)
 # Back to the queue for a later try. Params: run_at, attempt spent (0/1), int_id, worker.
 RETRY_AT = (
     "UPDATE messages SET state = 'queued', run_at = ?, attempt = attempt - 1 + ?,"

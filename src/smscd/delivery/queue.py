@@ -286,22 +286,26 @@ class Delivery:
         now = self._clock()
         refunds: list[int] = []
         notify: list[int] = []
+        attempts: list[list[object]] = []
+        ordered = sorted(outcomes, key=lambda o: o[0].int_id)
         async with self._db.transaction() as tx:
             # Rows in the order of their ids here and in receipts(): two transactions
             # that lock the same messages never wait for each other in a circle.
-            for message, submitted in sorted(outcomes, key=lambda o: o[0].int_id):
+            marked = await self._mark_submitted(tx, ordered, now)
+            for message, submitted in ordered:
                 changed, outcome = await self._transition(tx, connector, message, submitted,
-                                                          now, refunds)  # fmt: skip
+                                                          now, refunds, marked)  # fmt: skip
                 if changed and (submitted.result == Result.ACCEPTED or message.int_id in refunds):
                     notify.append(message.int_id)  # its status changed: 0, or 20 (failed)
                 if not changed:
                     self.counters.lease_lost += 1
                     log.info("message %s: lease lost before %s was recorded", message.int_id,
                              outcome)  # fmt: skip
-                await tx.execute(queries.ATTEMPT, [
-                    message.int_id, message.attempt, connector, int(now), outcome,
-                    submitted.detail[:255],
-                ])  # fmt: skip
+                attempts.append([message.int_id, message.attempt, connector, int(now), outcome,
+                                 submitted.detail[:255]])  # fmt: skip
+            # One statement for the batch's attempt rows (on PostgreSQL, one pipelined
+            # exchange rather than a round trip each).
+            await tx.execute_many(queries.ATTEMPT, attempts)
             if refunds:
                 await billing.refund_messages(tx, refunds)
             await callbacks.status_changed(tx, notify, int(now))
@@ -311,13 +315,34 @@ class Delivery:
             for _message, submitted in outcomes:
                 metrics.SUBMISSIONS.labels(connector, submitted.result.value).inc()
 
+    async def _mark_submitted(self, tx: Transaction, ordered: list[tuple[Outgoing, Submitted]],
+                              now: float) -> set[int] | None:  # fmt: skip
+        """PostgreSQL: the batch's accepted messages marked ``submitted`` in one statement
+        (their ids; the others' rows were locked by another transaction's change or lease),
+        after locking every row of the batch in id order, as one statement a row would
+        have. None elsewhere: SQLite runs each row's statement in the process."""
+        accepted = [(m, s) for m, s in ordered if s.result == Result.ACCEPTED]
+        if tx.dialect != "postgresql" or not accepted:
+            return None
+        await tx.fetch_all(queries.LOCK_IN_ORDER, [[m.int_id for m, _s in ordered]])
+        rows = await tx.fetch_all(queries.MARK_SUBMITTED_MANY, [
+            int(now), [m.int_id for m, _s in accepted], [s.peer_id for _m, s in accepted],
+            self.worker])  # fmt: skip
+        return {int(row[0]) for row in rows}
+
     async def _transition(self, tx: Transaction, connector: str, message: Outgoing,
-                          submitted: Submitted, now: float,
-                          refunds: list[int]) -> tuple[bool, str]:  # fmt: skip
+                          submitted: Submitted, now: float, refunds: list[int],
+                          marked: set[int] | None) -> tuple[bool, str]:  # fmt: skip
         if submitted.result == Result.ACCEPTED:
             self.counters.submitted += 1
-            changed = await tx.execute(queries.MARK_SUBMITTED, [
-                int(now), submitted.peer_id, message.int_id, self.worker])  # fmt: skip
+            changed = (
+                (message.int_id in marked)
+                if marked is not None
+                else await tx.execute(
+                    queries.MARK_SUBMITTED,
+                    [int(now), submitted.peer_id, message.int_id, self.worker],
+                )
+            )
             if changed:  # else a receipt came first: the message is final already
                 await parts.submitted(tx, connector, message.int_id,
                                       submitted.parts, int(now))  # fmt: skip
