@@ -156,8 +156,9 @@ def test_a_lost_lease_is_rescued_and_the_message_sent_once(backend, client, send
     assert submissions == 1
 
 
-def test_an_answer_recorded_after_the_lease_was_taken_changes_nothing(backend, client, sender,
-                                                                    clock):
+def test_an_answer_recorded_after_the_lease_was_taken_changes_nothing(
+    backend, client, sender, clock
+):
     """A worker records its batch (on PostgreSQL in one statement for the accepted ones):
     of two accepted messages, the one whose claim another worker holds now keeps that
     claim; the other is submitted."""
