@@ -33,8 +33,6 @@ import asyncio
 import itertools
 import logging
 import os
-import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,8 +48,8 @@ from urllib.parse import urlencode
 import httpx
 import psycopg
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
+from sending import CREATED, databases, free_port, wait_ready  # the same plumbing
 from smscd.accounts.passwords import Passwords
 from smscd.accounts.service import NewAccount, create_account
 from smscd.billing import store
@@ -288,42 +286,6 @@ def recorded(engine: Any) -> int:
         return int(conn.execute(query).scalar_one())
 
 
-# -- plumbing (as bench/sending.py) ---------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_ready(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError("server not ready")
-
-
-def databases(kind: str, tmp: Path, admin: str | None) -> str:
-    """A fresh database URL of ``kind`` each call; PostgreSQL ones are dropped at exit."""
-    if kind == "sqlite":
-        return f"sqlite:///{tmp / f'bench-{secrets.token_hex(3)}.db'}"
-    assert admin is not None
-    name = f"smscd_bench_{secrets.token_hex(4)}"
-    base = make_url(admin)
-    dsn = base.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    CREATED.append((dsn, name))
-    return base.set(database=name).render_as_string(hide_password=False)
-
-
-CREATED: list[tuple[str, str]] = []
 PROFILE: list[str] = []  # [py-spy, output file] with --profile
 
 
