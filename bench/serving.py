@@ -12,6 +12,7 @@ import resource
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,8 @@ from types import TracebackType
 
 from fixtures import smscd_command
 
-ROTATE_LUA = Path(__file__).resolve().parent / "rotate.lua"
+BENCH = Path(__file__).resolve().parent
+ROTATE_LUA = BENCH / "rotate.lua"
 READY_TIMEOUT = 60.0
 IDLE_PROBE = 0.2  # seconds between CPU samples when waiting for an idle server
 WARMUP_ROUNDS = 2
@@ -69,9 +71,17 @@ class Server:
     started and ``/healthz`` answers; stopped (SIGTERM, then SIGKILL) on exit."""
 
     def __init__(
-        self, database: Path | str, workers: int, log: Path, env: dict[str, str] | None = None
+        self,
+        database: Path | str,
+        workers: int,
+        log: Path,
+        env: dict[str, str] | None = None,
+        app: str | None = None,
     ) -> None:
+        """``app``: another ASGI app factory (``module:function``, from bench/) served by
+        granian as smscd serves its own, instead of ``smscd serve``."""
         self.database = database
+        self.app = app
         self.workers = workers
         self.log = log
         # Limits off unless the benchmark says otherwise: a load of identical requests is
@@ -87,6 +97,11 @@ class Server:
         database = self.database if isinstance(self.database, str) else f"sqlite:///{self.database}"
         serve = ["serve", "--database", database, "--port", str(self.port)]
         command = [*smscd_command(), *serve, "--workers", str(self.workers)]
+        if self.app is not None:
+            env["PYTHONPATH"] = os.pathsep.join([str(BENCH), env.get("PYTHONPATH", "")])
+            command = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
+                       "--host", "127.0.0.1", "--port", str(self.port),
+                       "--workers", str(self.workers), self.app]  # fmt: skip
         with self.log.open("wb") as log:
             self._process = subprocess.Popen(  # noqa: S603 -- our own argv
                 command,
@@ -115,7 +130,7 @@ class Server:
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise BenchError(f"smscd serve exited:\n{self.log.read_text()[-2000:]}")
+                raise BenchError(f"the server exited:\n{self.log.read_text()[-2000:]}")
             text = self.log.read_text(errors="replace")
             if text.count("Started worker-") >= self.workers and self._healthy():
                 self.worker_pids = [

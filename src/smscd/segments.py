@@ -18,13 +18,15 @@ _GSM_BASIC = set(
 )
 _GSM_EXTENDED = set("^{}\\[~]|€\f")
 
+_GSM = frozenset(_GSM_BASIC | _GSM_EXTENDED)
+
 GSM_SINGLE, GSM_PART = 160, 153  # septets
 UCS2_SINGLE, UCS2_PART = 70, 67  # UTF-16 code units
 
 
 def is_gsm(text: str) -> bool:
     """Can ``text`` be sent in the GSM 03.38 alphabet (basic table and extension)?"""
-    return all(ch in _GSM_BASIC or ch in _GSM_EXTENDED for ch in text)
+    return _GSM.issuperset(text)
 
 
 def parts(text: str) -> int:

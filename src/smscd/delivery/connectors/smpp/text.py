@@ -8,6 +8,7 @@ The split follows smscd/segments.py (what the account was charged for): 153 sept
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from smscd import segments
@@ -83,15 +84,7 @@ def _chunks(units: list[bytes], single: int, part: int, width: int) -> list[byte
 def split(text: str, reference: int, force_ucs2: bool = False) -> list[Part]:
     """``text`` as the parts of one message: GSM 03.38 when it fits that alphabet, else
     UCS-2; concatenated under ``reference`` (0-255) when it takes more than one part."""
-    if segments.is_gsm(text) and not force_ucs2:
-        coding, width = GSM, 1
-        units = [_ENCODE[ch] for ch in text]
-        single, part = segments.GSM_SINGLE, segments.GSM_PART
-    else:
-        coding, width = UCS2, 2
-        units = [ch.encode("utf-16-be") for ch in text]
-        single, part = segments.UCS2_SINGLE, segments.UCS2_PART
-    chunks = _chunks(units, single, part, width)
+    coding, chunks = _encoded(text, force_ucs2)
     if len(chunks) == 1:
         return [Part(coding, b"", chunks[0])]
     if len(chunks) > 255:
@@ -101,6 +94,22 @@ def split(text: str, reference: int, force_ucs2: bool = False) -> list[Part]:
         Part(coding, bytes([5, 0, 3, reference & 0xFF, total, seq]), chunk)
         for seq, chunk in enumerate(chunks, 1)
     ]
+
+
+@functools.lru_cache(maxsize=256)
+def _encoded(text: str, force_ucs2: bool) -> tuple[int, tuple[bytes, ...]]:
+    """The data coding and the parts' octets of ``text``. Cached: a bulk send is one text
+    to many numbers, and its parts are the same for each (only the UDH's reference is
+    not)."""
+    if segments.is_gsm(text) and not force_ucs2:
+        coding, width = GSM, 1
+        units = [_ENCODE[ch] for ch in text]
+        single, part = segments.GSM_SINGLE, segments.GSM_PART
+    else:
+        coding, width = UCS2, 2
+        units = [ch.encode("utf-16-be") for ch in text]
+        single, part = segments.UCS2_SINGLE, segments.UCS2_PART
+    return coding, tuple(_chunks(units, single, part, width))
 
 
 @dataclass(frozen=True, slots=True)
