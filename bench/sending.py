@@ -61,15 +61,17 @@ ENV = {
 }
 
 
-def prepare(url: str) -> None:
-    """Schema, an account with money and a sender name, a simulator and its route."""
+def prepare(url: str, connector: tuple[str, str, str] | None = None) -> None:
+    """Schema, an account with money and a sender name, a connector (name, kind, config;
+    the simulator unless given) and its route."""
+    name, kind, config = connector or ("sim", "simulator", json.dumps(RULES))
     engine = sync_engine(url)
     migrate.upgrade(engine)
     with engine.begin() as conn:
         account_id = create_account(conn, NewAccount("bench", "bench-pw"), Passwords(1, 64))
         senders.add(conn, account_id, "SMSC.RU", make_default=True)
-        registry.add(conn, "sim", "simulator", json.dumps(RULES))
-        routing.add_route(conn, "sim")
+        registry.add(conn, name, kind, config)
+        routing.add_route(conn, name)
 
     async def pay() -> None:
         db = await open_database(url, 1, 1)

@@ -49,21 +49,14 @@ import httpx
 import psycopg
 from sqlalchemy import func, select
 
+import sending
 from sending import CREATED, databases, free_port, wait_ready  # the same plumbing
-from smscd.accounts.passwords import Passwords
-from smscd.accounts.service import NewAccount, create_account
-from smscd.billing import store
-from smscd.db import migrate
-from smscd.db.connect import open_database
 from smscd.db.engine import sync_engine
-from smscd.delivery import routing
-from smscd.delivery.connectors import registry
 from smscd.delivery.connectors.smpp import pdu as wire
 from smscd.delivery.connectors.smpp import text
 from smscd.delivery.connectors.smpp.config import SmppConfig
 from smscd.delivery.connectors.smpp.session import Session
 from smscd.history.tables import messages
-from smscd.sending import senders
 
 PEER = Path(__file__).resolve().parents[1] / "tests" / "delivery" / "smpp_peer" / "peer.js"
 PASSWORD_VAR = "SMSCD_BENCH_SMPP_PASSWORD"  # noqa: S105 -- a variable's name
@@ -197,25 +190,8 @@ def aiosmpplib(found: Peer, binds: int, count: int, python: str) -> float:
 
 
 def prepare(url: str, found: Peer, binds: int, window: int) -> None:
-    """Schema, an account with money and a sender name, the SMPP connector and its route."""
-    engine = sync_engine(url)
-    migrate.upgrade(engine)
-    with engine.begin() as conn:
-        account_id = create_account(conn, NewAccount("bench", "bench-pw"), Passwords(1, 64))
-        senders.add(conn, account_id, "SMSC.RU", make_default=True)
-        registry.add(conn, "up", "smpp", config(found, binds, window).to_json())
-        routing.add_route(conn, "up")
-
-    async def pay() -> None:
-        db = await open_database(url, 1, 1)
-        try:
-            async with db.transaction() as tx:
-                await store.pay(tx, account_id, 10**15, 1, int(time.time()), "bench")
-        finally:
-            await db.stop()
-
-    asyncio.run(pay())
-    engine.dispose()
+    """bench/sending.py's account, with the SMPP connector toward ``found`` as its route."""
+    sending.prepare(url, ("up", "smpp", config(found, binds, window).to_json()))
 
 
 def send_path(n: int) -> str:

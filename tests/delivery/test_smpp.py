@@ -97,6 +97,17 @@ def bound(peer: Peer, binds: int = 1) -> None:
     wait_for(lambda: peer.stats()["binds"] >= binds, "the connector to bind")
 
 
+def burst(server: str, peer: Peer, prefix: str, count: int, mes: str,
+          id_: int) -> tuple[list[str], dict[str, Any]]:  # fmt: skip
+    """``count`` numbers in one send, each waited for until delivered; the numbers and
+    what the peer counted."""
+    phones = [f"{prefix}{n:04d}" for n in range(count)]
+    send(server, ",".join(phones), mes, id_)
+    for phone in phones:
+        wait_for(lambda phone=phone: status(server, phone, id_)[0] == 1, "delivered")
+    return phones, peer.stats()
+
+
 def test_a_message_is_delivered_by_its_receipt(server, peer):
     bound(peer)
     send(server, "79161234567", "Hello", 1)
@@ -155,11 +166,7 @@ def test_an_undeliverable_receipt_carries_the_mapped_err(server, peer):
 def test_throttling_slows_down_and_loses_nothing(server, peer):
     bound(peer)
     peer.mode(throttle=5)
-    phones = [f"7916100{n:04d}" for n in range(20)]
-    send(server, ",".join(phones), "Burst", 4)
-    for phone in phones:
-        wait_for(lambda phone=phone: status(server, phone, 4)[0] == 1, "delivered")
-    stats = peer.stats()
+    phones, stats = burst(server, peer, "7916100", 20, "Burst", 4)
     assert stats["throttled"] == 5
     assert sorted(s["to"] for s in stats["received"]) == phones  # each exactly once
 
@@ -171,11 +178,7 @@ def test_a_peer_quota_is_met_by_pacing_not_by_bursts(server, peer):
     messages (docs/carriers.md, "Jasmin")."""
     bound(peer)
     peer.mode(quota=20)
-    phones = [f"7916200{n:04d}" for n in range(60)]
-    send(server, ",".join(phones), "Paced", 6)
-    for phone in phones:
-        wait_for(lambda phone=phone: status(server, phone, 6)[0] == 1, "delivered")
-    stats = peer.stats()
+    phones, stats = burst(server, peer, "7916200", 60, "Paced", 6)
     assert sorted(s["to"] for s in stats["received"]) == phones  # each exactly once
     assert stats["throttled"] < len(phones) / 2
 
